@@ -1,0 +1,568 @@
+package dev.tinycheckout.checkout;
+
+import dev.tinycheckout.StorageException;
+import dev.tinycheckout.ValidationException;
+import dev.tinycheckout.catalog.Product;
+import dev.tinycheckout.catalog.UnknownProductException;
+import dev.tinycheckout.consent.ConsentAction;
+import dev.tinycheckout.consent.ConsentEvidence;
+import dev.tinycheckout.consent.ConsentPurpose;
+import dev.tinycheckout.consent.ConsentRequiredException;
+import dev.tinycheckout.fulfilment.OutboxEvent;
+import dev.tinycheckout.idempotency.IdempotencyKey;
+import dev.tinycheckout.idempotency.IdempotencyKeyInUseException;
+import dev.tinycheckout.idempotency.IdempotencyKeyReusedException;
+import dev.tinycheckout.idempotency.IdempotencyRecord;
+import dev.tinycheckout.idempotency.RequestFingerprint;
+import dev.tinycheckout.idempotency.StoredResponse;
+import dev.tinycheckout.internal.JsonWriter;
+import dev.tinycheckout.money.MoneyArithmeticException;
+import dev.tinycheckout.order.Order;
+import dev.tinycheckout.order.OrderId;
+import dev.tinycheckout.order.OrderLine;
+import dev.tinycheckout.order.OrderStatus;
+import dev.tinycheckout.payment.PaymentGateway;
+import dev.tinycheckout.payment.PaymentRequest;
+import dev.tinycheckout.payment.PaymentResult;
+import dev.tinycheckout.payment.PaymentUnavailableException;
+import dev.tinycheckout.store.CheckoutStorage;
+import dev.tinycheckout.store.StorageTransaction;
+import dev.tinycheckout.store.UnitOfWork;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The single write path for orders: the only code in tinycheckout that creates one.
+ *
+ * <p>{@link #placeOrder} is idempotent on its {@link IdempotencyKey}, with the rules of the IETF
+ * httpapi {@code Idempotency-Key} draft and Stripe:
+ *
+ * <ul>
+ *   <li>the first request executes; a duplicate while it runs gets {@link
+ *       IdempotencyKeyInUseException}; after it completed, the same request gets the stored answer
+ *       again, marked {@link CheckoutResult#replayed() replayed}; the same key with another request
+ *       gets {@link IdempotencyKeyReusedException};
+ *   <li>failures before the operation starts (terms not accepted, unknown product, mixed
+ *       currencies) throw a {@link ValidationException} and store nothing, so the client can
+ *       correct the request and send it again with the same key;
+ *   <li>business outcomes once it started (out of stock, payment declined) are stored and replayed;
+ *   <li>an attempt that crashed mid-way leaves its key leased; once the lease runs out, the next
+ *       retry takes over at the last committed recovery point and finishes the checkout exactly
+ *       once.
+ * </ul>
+ *
+ * <p>The work runs in atomic phases, each one unit of work of the {@link CheckoutStorage}:
+ *
+ * <ol>
+ *   <li><b>claim</b>: claim the key, check the terms, price the lines, reserve stock for every line
+ *       in SKU order (conditional updates, a fixed lock order, so no oversell and no deadlock),
+ *       insert the order {@link OrderStatus#PENDING_PAYMENT}, and record the recovery point {@code
+ *       order-created}; or store the out-of-stock answer;
+ *   <li><b>pay</b>: outside any transaction, charge through the {@link PaymentGateway} with a
+ *       payment key derived from the order id, the same on every retry;
+ *   <li><b>finish</b>: if the key's fence still matches, mark the order paid, append the consent
+ *       evidence, enqueue the fulfilment event, and store the answer; or, if declined, cancel the
+ *       order, return its stock and store the decline.
+ * </ol>
+ *
+ * <p>No database lock is held while the payment provider is called, so the stock row of a popular
+ * product is locked for milliseconds, not for a payment round trip.
+ *
+ * <p>Thread-safe; build one per shop with {@link #builder()} and share it.
+ */
+public final class Checkout {
+  /** MDC key holding a hash of the idempotency key (never the key itself) during a checkout. */
+  public static final String MDC_IDEMPOTENCY_KEY = "tinycheckout.idempotencyKey";
+
+  /** MDC key holding the order id once it is known. */
+  public static final String MDC_ORDER_ID = "tinycheckout.orderId";
+
+  static final String ORDER_CREATED = "order-created";
+  static final String FINISHED = "finished";
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+  private static final Logger LOG = LoggerFactory.getLogger(Checkout.class);
+
+  private final CheckoutStorage storage;
+  private final PaymentGateway gateway;
+  private final Clock clock;
+  private final CheckoutConfig config;
+  private final String termsVersion;
+
+  private Checkout(Builder b) {
+    this.storage = require(b.storage, "storage");
+    this.gateway = require(b.gateway, "paymentGateway");
+    this.termsVersion = require(b.termsVersion, "termsVersion");
+    this.clock = b.clock;
+    this.config = b.config;
+  }
+
+  private static <T> T require(@Nullable T value, String name) {
+    if (value == null) {
+      throw new IllegalStateException(
+          name + " is required: call Checkout.builder()." + name + "(...)");
+    }
+    return value;
+  }
+
+  /**
+   * A builder; {@code storage}, {@code paymentGateway} and {@code termsVersion} are required.
+   *
+   * @return an empty builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The terms version a customer must accept.
+   *
+   * @return the current terms version
+   */
+  public String termsVersion() {
+    return termsVersion;
+  }
+
+  /**
+   * Places an order, idempotently on the key.
+   *
+   * @param key the client's idempotency key, in its scope
+   * @param request the validated request
+   * @return the outcome and its stored answer; {@link CheckoutResult#replayed()} tells a replay
+   * @throws IdempotencyKeyInUseException if an attempt with the same key and request is running
+   * @throws IdempotencyKeyReusedException if the key was used with another request
+   * @throws ConsentRequiredException if the accepted terms are not the current ones (nothing
+   *     stored)
+   * @throws UnknownProductException if a SKU is not in the catalog (nothing stored)
+   * @throws ValidationException if the lines mix currencies or the total overflows (nothing stored)
+   * @throws PaymentUnavailableException if the payment outcome is unknown; retry with the same key
+   * @throws StorageException if the storage failed; nothing partial is visible, retry with the same
+   *     key when {@link StorageException#isRetryable()}
+   */
+  public CheckoutResult placeOrder(IdempotencyKey key, CheckoutRequest request) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(request, "request");
+    RequestFingerprint fingerprint = request.fingerprint();
+    MDC.put(MDC_IDEMPOTENCY_KEY, keyHash(key));
+    try {
+      Step step = transact(tx -> claim(tx, key, fingerprint, request));
+      if (step instanceof Pay pay) {
+        MDC.put(MDC_ORDER_ID, pay.order.id().toString());
+        return pay(request, pay.record, pay.order);
+      }
+      Answered answered = (Answered) step;
+      CheckoutResult result = result(answered.record, answered.replayed);
+      LOG.info("checkout outcome={} replayed={}", result.outcome(), result.replayed());
+      return result;
+    } finally {
+      MDC.remove(MDC_ORDER_ID);
+      MDC.remove(MDC_IDEMPOTENCY_KEY);
+    }
+  }
+
+  /**
+   * Deletes up to {@code batchSize} idempotency records whose retention has run out, in one short
+   * unit of work. Call it periodically, in a loop while it returns {@code batchSize}.
+   *
+   * @param batchSize the most records to delete, at least 1
+   * @return how many were deleted
+   * @throws ValidationException if batchSize is below 1
+   */
+  public int purgeExpiredKeys(int batchSize) {
+    if (batchSize < 1) {
+      throw new ValidationException("batchSize", "must be at least 1, but was " + batchSize);
+    }
+    return transact(tx -> tx.idempotency().deleteExpired(clock.instant(), batchSize));
+  }
+
+  // ---- phase 1: claim ----------------------------------------------------------------------
+
+  private sealed interface Step permits Answered, Pay {}
+
+  private record Answered(IdempotencyRecord record, boolean replayed) implements Step {}
+
+  private record Pay(IdempotencyRecord record, Order order) implements Step {}
+
+  private Step claim(
+      StorageTransaction tx, IdempotencyKey key, RequestFingerprint fp, CheckoutRequest request) {
+    Instant now = clock.instant();
+    Optional<IdempotencyRecord> found = tx.idempotency().find(key);
+    if (found.isEmpty() || found.get().isExpired(now)) {
+      long fence = found.map(r -> r.fence() + 1).orElse(1L);
+      IdempotencyRecord claim =
+          IdempotencyRecord.claimed(
+              key, fp, fence, now, now.plus(config.lease()), now.plus(config.retention()));
+      return reserve(tx, claim, found.map(IdempotencyRecord::fence).orElse(0L), request, now);
+    }
+    IdempotencyRecord existing = found.get();
+    if (!existing.fingerprint().equals(fp)) {
+      throw new IdempotencyKeyReusedException();
+    }
+    if (existing.isCompleted()) {
+      return new Answered(existing, true);
+    }
+    if (!existing.isLeaseExpired(now)) {
+      throw new IdempotencyKeyInUseException(RETRY_AFTER);
+    }
+    IdempotencyRecord taken = existing.takenOver(now.plus(config.lease()));
+    LOG.warn(
+        "taking over an abandoned checkout at recovery point '{}' (attempt {})",
+        existing.recoveryPoint(),
+        taken.fence());
+    if (ORDER_CREATED.equals(existing.recoveryPoint())) {
+      OrderId orderId = OrderId.parse(existing.reference());
+      Order order =
+          tx.orders()
+              .find(orderId)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "idempotency record points to order " + orderId + ", which is missing"));
+      write(tx, taken, existing.fence());
+      return new Pay(taken, order);
+    }
+    return reserve(tx, taken, existing.fence(), request, now);
+  }
+
+  private Step reserve(
+      StorageTransaction tx,
+      IdempotencyRecord claim,
+      long previousFence,
+      CheckoutRequest request,
+      Instant now) {
+    if (!request.acceptedTerms().equals(termsVersion)) {
+      throw new ConsentRequiredException(termsVersion);
+    }
+    List<OrderLine> lines = new ArrayList<>(request.items().size());
+    for (int i = 0; i < request.items().size(); i++) {
+      LineItem item = request.items().get(i);
+      String path = "items[" + i + "]";
+      Product product =
+          tx.products()
+              .find(item.sku())
+              .orElseThrow(() -> new UnknownProductException(path + ".sku", item.sku()));
+      if (!lines.isEmpty()
+          && !lines.get(0).unitPrice().currency().equals(product.price().currency())) {
+        throw new ValidationException(
+            path + ".sku",
+            "is priced in "
+                + product.price().currency()
+                + " but earlier lines in "
+                + lines.get(0).unitPrice().currency()
+                + "; one order has one currency");
+      }
+      try {
+        lines.add(OrderLine.of(item.sku(), item.quantity(), product.price()));
+      } catch (MoneyArithmeticException e) {
+        throw new ValidationException(path + ".quantity", "line total is out of range");
+      }
+    }
+    Order order;
+    try {
+      order = Order.create(OrderId.generate(clock), lines, request.email(), now);
+    } catch (MoneyArithmeticException e) {
+      throw new ValidationException("items", "order total is out of range");
+    }
+    List<OrderLine> bySku = new ArrayList<>(lines);
+    bySku.sort(Comparator.comparing(OrderLine::sku));
+    List<OrderLine> reserved = new ArrayList<>(bySku.size());
+    for (OrderLine line : bySku) {
+      if (!tx.products().reserve(line.sku(), line.quantity(), now)) {
+        for (OrderLine r : reserved) {
+          tx.products().release(r.sku(), r.quantity(), now);
+        }
+        IdempotencyRecord done =
+            claim.completedWith(FINISHED, CheckoutResponses.outOfStock(line.sku()));
+        write(tx, done, previousFence);
+        return new Answered(done, false);
+      }
+      reserved.add(line);
+    }
+    tx.orders().insert(order);
+    IdempotencyRecord created =
+        claim.advancedTo(ORDER_CREATED, order.id().toString(), claim.leaseExpiresAt());
+    write(tx, created, previousFence);
+    return new Pay(created, order);
+  }
+
+  /**
+   * Inserts (previousFence 0) or fenced-replaces the record; a lost race is a retryable failure.
+   */
+  private static void write(StorageTransaction tx, IdempotencyRecord record, long previousFence) {
+    boolean written =
+        previousFence == 0
+            ? tx.idempotency().insert(record)
+            : tx.idempotency().replace(record, previousFence);
+    if (!written) {
+      throw new StorageException(
+          "another request claimed this idempotency key at the same moment; retrying", true, null);
+    }
+  }
+
+  // ---- phase 2: pay, phase 3: finish ----------------------------------------------------------
+
+  private CheckoutResult pay(CheckoutRequest request, IdempotencyRecord record, Order order) {
+    PaymentResult payment;
+    if (order.total().isZero()) {
+      payment = new PaymentResult.Approved("free-order");
+    } else {
+      try {
+        payment =
+            Objects.requireNonNull(
+                gateway.charge(
+                    new PaymentRequest(
+                        "tinycheckout-" + order.id(),
+                        order.id(),
+                        order.total(),
+                        request.paymentToken())),
+                "PaymentGateway.charge returned null");
+      } catch (RuntimeException e) {
+        releaseLease(record);
+        LOG.warn("payment outcome unknown; the order stays pending until the client retries", e);
+        throw e instanceof PaymentUnavailableException p
+            ? p
+            : new PaymentUnavailableException("the payment gateway failed: " + e, e);
+      }
+    }
+    PaymentResult outcome = payment;
+    IdempotencyRecord done;
+    try {
+      done = transact(tx -> finish(tx, record, order, request, outcome));
+    } catch (IdempotencyKeyInUseException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      releaseLease(record);
+      throw e;
+    }
+    CheckoutResult result = result(done, false);
+    LOG.info("checkout outcome={} replayed=false", result.outcome());
+    return result;
+  }
+
+  private IdempotencyRecord finish(
+      StorageTransaction tx,
+      IdempotencyRecord record,
+      Order order,
+      CheckoutRequest request,
+      PaymentResult payment) {
+    Instant now = clock.instant();
+    IdempotencyRecord current = tx.idempotency().find(record.key()).orElse(null);
+    if (current == null || current.fence() != record.fence() || current.isCompleted()) {
+      // Our lease ran out and a retry took over: it finishes the checkout, not us.
+      throw new IdempotencyKeyInUseException(RETRY_AFTER);
+    }
+    StoredResponse response;
+    if (payment instanceof PaymentResult.Approved approved) {
+      Order paid =
+          tx.orders()
+              .updateStatus(order.id(), OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, now)
+              .orElseThrow(
+                  () -> new IllegalStateException("order " + order.id() + " is not pending"));
+      tx.consents()
+          .append(
+              new ConsentEvidence(
+                  paid.email(),
+                  ConsentAction.GRANTED,
+                  ConsentPurpose.TERMS_OF_SALE,
+                  request.acceptedTerms(),
+                  paid.id(),
+                  now));
+      if (request.marketingOptIn()) {
+        tx.consents()
+            .append(
+                new ConsentEvidence(
+                    paid.email(),
+                    ConsentAction.GRANTED,
+                    ConsentPurpose.MARKETING,
+                    request.acceptedTerms(),
+                    paid.id(),
+                    now));
+      }
+      JsonWriter event = new JsonWriter().beginObject();
+      event.name("orderId").value(paid.id().toString());
+      event.name("paymentId").value(approved.paymentId());
+      CheckoutResponses.writeOrder(event.name("order"), paid);
+      tx.outbox()
+          .enqueue(
+              new OutboxEvent(
+                  UUID.randomUUID(),
+                  OutboxEvent.ORDER_PLACED,
+                  paid.id().toString(),
+                  event.endObject().toString(),
+                  now));
+      response = CheckoutResponses.placed(paid);
+    } else {
+      String reason = ((PaymentResult.Declined) payment).reason();
+      Order cancelled =
+          tx.orders()
+              .updateStatus(order.id(), OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED, now)
+              .orElseThrow(
+                  () -> new IllegalStateException("order " + order.id() + " is not pending"));
+      List<OrderLine> bySku = new ArrayList<>(order.lines());
+      bySku.sort(Comparator.comparing(OrderLine::sku));
+      for (OrderLine line : bySku) {
+        tx.products().release(line.sku(), line.quantity(), now);
+      }
+      JsonWriter event = new JsonWriter().beginObject();
+      event.name("orderId").value(cancelled.id().toString());
+      event.name("reason").value(reason);
+      CheckoutResponses.money(event.name("amount"), cancelled.total());
+      tx.outbox()
+          .enqueue(
+              new OutboxEvent(
+                  UUID.randomUUID(),
+                  OutboxEvent.PAYMENT_FAILED,
+                  order.id().toString(),
+                  event.endObject().toString(),
+                  now));
+      response = CheckoutResponses.paymentDeclined(reason);
+    }
+    IdempotencyRecord done = current.completedWith(FINISHED, response);
+    if (!tx.idempotency().replace(done, record.fence())) {
+      throw new IdempotencyKeyInUseException(RETRY_AFTER);
+    }
+    return done;
+  }
+
+  /** Lets the next retry take over at once; best effort, as the lease runs out anyway. */
+  private void releaseLease(IdempotencyRecord record) {
+    try {
+      storage.inTransaction(
+          tx -> {
+            Instant now = clock.instant();
+            tx.idempotency()
+                .find(record.key())
+                .filter(r -> r.fence() == record.fence() && !r.isCompleted())
+                .ifPresent(r -> tx.idempotency().replace(r.withLeaseExpiresAt(now), r.fence()));
+            return Boolean.TRUE;
+          });
+    } catch (RuntimeException e) {
+      LOG.warn("could not release the lease; it will run out by itself", e);
+    }
+  }
+
+  private static CheckoutResult result(IdempotencyRecord record, boolean replayed) {
+    StoredResponse response = record.response().orElseThrow();
+    CheckoutOutcome outcome = CheckoutOutcome.ofStatus(response.status());
+    Optional<OrderId> orderId =
+        outcome == CheckoutOutcome.PLACED
+            ? Optional.of(OrderId.parse(record.reference()))
+            : Optional.empty();
+    return new CheckoutResult(outcome, response, replayed, orderId);
+  }
+
+  private <T> T transact(UnitOfWork<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return storage.inTransaction(work);
+      } catch (StorageException e) {
+        if (!e.isRetryable() || attempt >= config.transactionAttempts()) {
+          throw e;
+        }
+        LOG.debug(
+            "transient storage failure, attempt {} of {}",
+            attempt,
+            config.transactionAttempts(),
+            e);
+        try {
+          Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * attempt + 1));
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static String keyHash(IdempotencyKey key) {
+    return RequestFingerprint.of(key.scope(), key.value()).hex().substring(0, 16);
+  }
+
+  /** Builds a {@link Checkout}. Not thread-safe. */
+  public static final class Builder {
+    private @Nullable CheckoutStorage storage;
+    private @Nullable PaymentGateway gateway;
+    private @Nullable String termsVersion;
+    private Clock clock = Clock.systemUTC();
+    private CheckoutConfig config = CheckoutConfig.ofDefaults();
+
+    private Builder() {}
+
+    /**
+     * Sets the storage (required).
+     *
+     * @param storage where orders, stock, keys, events and consents live
+     * @return this builder
+     */
+    public Builder storage(CheckoutStorage storage) {
+      this.storage = Objects.requireNonNull(storage, "storage");
+      return this;
+    }
+
+    /**
+     * Sets the payment gateway (required).
+     *
+     * @param gateway the provider
+     * @return this builder
+     */
+    public Builder paymentGateway(PaymentGateway gateway) {
+      this.gateway = Objects.requireNonNull(gateway, "gateway");
+      return this;
+    }
+
+    /**
+     * Sets the terms version customers must accept (required).
+     *
+     * @param version 1-64 printable ASCII characters, such as {@code 2026-11-01}
+     * @return this builder
+     * @throws ValidationException if the version is malformed
+     */
+    public Builder termsVersion(String version) {
+      this.termsVersion = ConsentEvidence.requireValidTermsVersion(version);
+      return this;
+    }
+
+    /**
+     * Sets the clock (default {@link Clock#systemUTC()}).
+     *
+     * @param clock the time source for orders, leases and expiry
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets the configuration (default {@link CheckoutConfig#ofDefaults()}).
+     *
+     * @param config leases, retention, retries
+     * @return this builder
+     */
+    public Builder config(CheckoutConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Builds the checkout.
+     *
+     * @return the checkout
+     * @throws IllegalStateException if a required part is missing
+     */
+    public Checkout build() {
+      return new Checkout(this);
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package dev.tinycheckout.checkout;
+
+import dev.tinycheckout.ValidationException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Tuning of the checkout's idempotency and retries. Immutable; build with {@link #builder()}, start
+ * from {@link #ofDefaults()}, change with {@link #toBuilder()}. Every setter validates at once.
+ *
+ * @param lease how long an attempt holds its key before a retry may take over (default 30 s); must
+ *     exceed the payment provider's timeout
+ * @param retention how long a key and its stored answer are kept (default 24 h)
+ * @param transactionAttempts how many times a unit of work is tried when storage fails transiently,
+ *     such as a deadlock victim (default 3)
+ */
+public record CheckoutConfig(Duration lease, Duration retention, int transactionAttempts) {
+
+  /**
+   * Validates.
+   *
+   * @throws ValidationException naming the bad value
+   */
+  public CheckoutConfig {
+    Objects.requireNonNull(lease, "lease");
+    Objects.requireNonNull(retention, "retention");
+    if (lease.isNegative() || lease.isZero()) {
+      throw new ValidationException("lease", "must be positive, but was " + lease);
+    }
+    if (retention.compareTo(lease) <= 0) {
+      throw new ValidationException(
+          "retention", "must be longer than the lease (" + lease + "), but was " + retention);
+    }
+    if (transactionAttempts < 1 || transactionAttempts > 100) {
+      throw new ValidationException(
+          "transactionAttempts", "must be 1-100, but was " + transactionAttempts);
+    }
+  }
+
+  /**
+   * The defaults: 30 s lease, 24 h retention, 3 transaction attempts.
+   *
+   * @return the default configuration
+   */
+  public static CheckoutConfig ofDefaults() {
+    return new CheckoutConfig(Duration.ofSeconds(30), Duration.ofHours(24), 3);
+  }
+
+  /**
+   * A builder holding the defaults.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return ofDefaults().toBuilder();
+  }
+
+  /**
+   * A builder holding this configuration.
+   *
+   * @return a builder
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Builds a {@link CheckoutConfig}. Not thread-safe. */
+  public static final class Builder {
+    private Duration lease;
+    private Duration retention;
+    private int transactionAttempts;
+
+    private Builder(CheckoutConfig from) {
+      this.lease = from.lease;
+      this.retention = from.retention;
+      this.transactionAttempts = from.transactionAttempts;
+    }
+
+    /**
+     * Sets the lease.
+     *
+     * @param lease positive
+     * @return this builder
+     * @throws ValidationException if not positive
+     */
+    public Builder lease(Duration lease) {
+      Objects.requireNonNull(lease, "lease");
+      if (lease.isNegative() || lease.isZero()) {
+        throw new ValidationException("lease", "must be positive, but was " + lease);
+      }
+      this.lease = lease;
+      return this;
+    }
+
+    /**
+     * Sets the retention.
+     *
+     * @param retention positive, and longer than the lease when built
+     * @return this builder
+     * @throws ValidationException if not positive
+     */
+    public Builder retention(Duration retention) {
+      Objects.requireNonNull(retention, "retention");
+      if (retention.isNegative() || retention.isZero()) {
+        throw new ValidationException("retention", "must be positive, but was " + retention);
+      }
+      this.retention = retention;
+      return this;
+    }
+
+    /**
+     * Sets the number of attempts per unit of work.
+     *
+     * @param attempts 1 to 100
+     * @return this builder
+     * @throws ValidationException if out of range
+     */
+    public Builder transactionAttempts(int attempts) {
+      if (attempts < 1 || attempts > 100) {
+        throw new ValidationException("transactionAttempts", "must be 1-100, but was " + attempts);
+      }
+      this.transactionAttempts = attempts;
+      return this;
+    }
+
+    /**
+     * Builds the configuration.
+     *
+     * @return the configuration
+     * @throws ValidationException if the retention is not longer than the lease
+     */
+    public CheckoutConfig build() {
+      return new CheckoutConfig(lease, retention, transactionAttempts);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.tinycheckout.store;
+
+import dev.tinycheckout.catalog.ProductStore;
+import dev.tinycheckout.consent.ConsentLog;
+import dev.tinycheckout.fulfilment.Outbox;
+import dev.tinycheckout.idempotency.IdempotencyStore;
+import dev.tinycheckout.order.OrderStore;
+
+/**
+ * The stores as seen from inside one transaction. Every store returned here acts in the same
+ * transaction; none of them may be used after the unit of work returns (implementations throw
+ * {@link IllegalStateException} if they are). Not thread-safe: one transaction, one thread.
+ */
+public interface StorageTransaction {
+
+  /**
+   * The catalog and stock.
+   *
+   * @return the store, acting in this transaction
+   */
+  ProductStore products();
+
+  /**
+   * The orders.
+   *
+   * @return the store, acting in this transaction
+   */
+  OrderStore orders();
+
+  /**
+   * The idempotency records.
+   *
+   * @return the store, acting in this transaction
+   */
+  IdempotencyStore idempotency();
+
+  /**
+   * The enqueue side of the outbox.
+   *
+   * @return the store, acting in this transaction
+   */
+  Outbox outbox();
+
+  /**
+   * The append side of the consent log.
+   *
+   * @return the store, acting in this transaction
+   */
+  ConsentLog consents();
+}
