@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 public class StorageException extends TinyCheckoutException {
   private static final long serialVersionUID = 1L;
 
+  /** Whether trying again may succeed. */
   private final boolean retryable;
 
   /**

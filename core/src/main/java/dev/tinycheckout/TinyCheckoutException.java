@@ -20,6 +20,7 @@ public abstract class TinyCheckoutException extends RuntimeException {
   /** Base of the documentation anchors that messages point to. */
   protected static final String DOCS = "https://tinycheckout.dev/docs/errors#";
 
+  /** The stable problem name. */
   private final String problem;
 
   /**

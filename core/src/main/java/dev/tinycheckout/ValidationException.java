@@ -14,7 +14,10 @@ import java.util.Objects;
 public class ValidationException extends TinyCheckoutException {
   private static final long serialVersionUID = 1L;
 
+  /** The offending field. */
   private final String field;
+
+  /** What is wrong with it. */
   private final String reason;
 
   /**

@@ -25,6 +25,12 @@ public record Product(
   /**
    * Validates the product.
    *
+   * @param sku the identifier
+   * @param name the display name, 1 to 200 characters, no control characters
+   * @param price the unit price, not negative
+   * @param stock units available, not negative
+   * @param version starts at 1 and grows by one with each change
+   * @param updatedAt when the product last changed
    * @throws ValidationException naming the field that is out of range
    */
   public Product {

@@ -19,6 +19,7 @@ public record Sku(String value) implements Comparable<Sku> {
   /**
    * Validates the SKU.
    *
+   * @param value the SKU text
    * @throws ValidationException with field {@code sku} if the text breaks the format
    */
   public Sku {

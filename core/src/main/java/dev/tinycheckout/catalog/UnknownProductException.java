@@ -10,6 +10,7 @@ import java.util.Objects;
 public final class UnknownProductException extends ValidationException {
   private static final long serialVersionUID = 1L;
 
+  /** The unknown SKU. */
   private final Sku sku;
 
   /**

@@ -19,6 +19,11 @@ public record CheckoutConfig(Duration lease, Duration retention, int transaction
   /**
    * Validates.
    *
+   * @param lease how long an attempt holds its key before a retry may take over (default 30 s);
+   *     must exceed the payment provider's timeout
+   * @param retention how long a key and its stored answer are kept (default 24 h)
+   * @param transactionAttempts how many times a unit of work is tried when storage fails
+   *     transiently, such as a deadlock victim (default 3)
    * @throws ValidationException naming the bad value
    */
   public CheckoutConfig {

@@ -34,6 +34,11 @@ public record CheckoutRequest(
   /**
    * Validates the request.
    *
+   * @param items 1 to {@value Order#MAX_LINES} lines with distinct SKUs
+   * @param email the customer's email
+   * @param acceptedTerms the terms version the customer accepted; empty if none
+   * @param marketingOptIn whether the customer also agreed to marketing email
+   * @param paymentToken the payment provider's token, 1 to 255 printable ASCII characters
    * @throws ValidationException naming the offending field, such as {@code items[1].sku}
    */
   public CheckoutRequest {

@@ -18,7 +18,16 @@ import java.util.Optional;
 public record CheckoutResult(
     CheckoutOutcome outcome, StoredResponse response, boolean replayed, Optional<OrderId> orderId) {
 
-  /** Validates that the parts agree. */
+  /**
+   * Validates that the parts agree.
+   *
+   * @param outcome how the checkout ended
+   * @param response the stored answer
+   * @param replayed whether this is a replay
+   * @param orderId the placed order's id, present only for {@link CheckoutOutcome#PLACED}
+   * @throws IllegalArgumentException if the status does not match the outcome, or an order id is
+   *     present without an order
+   */
   public CheckoutResult {
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(response, "response");

@@ -14,6 +14,8 @@ public record LineItem(Sku sku, int quantity) {
   /**
    * Validates the quantity.
    *
+   * @param sku the product
+   * @param quantity units, 1 to {@value OrderLine#MAX_QUANTITY}
    * @throws dev.tinycheckout.ValidationException with field {@code quantity} if out of range
    */
   public LineItem {

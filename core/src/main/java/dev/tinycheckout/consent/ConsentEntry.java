@@ -13,6 +13,8 @@ public record ConsentEntry(long sequence, ConsentEvidence evidence) {
   /**
    * Validates.
    *
+   * @param sequence 1 for the first entry of a log, then consecutive
+   * @param evidence what was recorded
    * @throws ValidationException if the sequence is below 1
    */
   public ConsentEntry {

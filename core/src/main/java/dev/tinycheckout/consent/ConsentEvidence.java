@@ -29,6 +29,12 @@ public record ConsentEvidence(
   /**
    * Validates the evidence.
    *
+   * @param email the customer
+   * @param action granted or withdrawn
+   * @param purpose the single purpose this entry is about
+   * @param termsVersion the version of the terms or notice shown, 1 to 64 printable characters
+   * @param orderId the order the consent came with
+   * @param recordedAt when it was recorded
    * @throws ValidationException if the terms version is empty, too long or not printable ASCII
    */
   public ConsentEvidence {

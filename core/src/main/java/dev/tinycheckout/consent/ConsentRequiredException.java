@@ -9,6 +9,7 @@ import dev.tinycheckout.ValidationException;
 public final class ConsentRequiredException extends ValidationException {
   private static final long serialVersionUID = 1L;
 
+  /** The version to accept. */
   private final String currentTermsVersion;
 
   /**

@@ -29,6 +29,11 @@ public record OutboxEvent(
   /**
    * Validates the event.
    *
+   * @param id a unique id, stable across redeliveries, for consumers' de-duplication
+   * @param type the event type, such as {@value #ORDER_PLACED}
+   * @param aggregateId the id of what the event is about, such as an order id
+   * @param payload the event body as JSON text
+   * @param createdAt when the event was written
    * @throws ValidationException if the type is not dotted lower-case words or the ids are empty
    */
   public OutboxEvent {

@@ -21,6 +21,8 @@ public record IdempotencyKey(String scope, String value) {
   /**
    * Validates scope and key.
    *
+   * @param scope 0 to {@value #MAX_LENGTH} printable ASCII characters; empty for no scope
+   * @param value the key, 1 to {@value #MAX_LENGTH} printable ASCII characters
    * @throws InvalidIdempotencyKeyException if either is too long, the key is empty, or either holds
    *     a character outside printable ASCII (such as CR, LF or a non-ASCII letter)
    */

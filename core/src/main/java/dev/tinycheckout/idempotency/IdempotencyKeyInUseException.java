@@ -12,6 +12,7 @@ import java.util.Objects;
 public final class IdempotencyKeyInUseException extends TinyCheckoutException {
   private static final long serialVersionUID = 1L;
 
+  /** How long to wait. */
   private final Duration retryAfter;
 
   /**

@@ -51,6 +51,15 @@ public record IdempotencyRecord(
   /**
    * Validates the record.
    *
+   * @param key the scoped key
+   * @param fingerprint the fingerprint of the request that claimed the key
+   * @param fence the takeover counter, at least 1
+   * @param createdAt when the key was first claimed
+   * @param leaseExpiresAt until when the current attempt holds the key
+   * @param expiresAt when the record is forgotten (the retention)
+   * @param recoveryPoint the last step committed, a short lower-case name such as {@code started}
+   * @param reference what the operation created so far, such as an order id; empty if nothing
+   * @param response the stored answer once completed; empty while in progress
    * @throws ValidationException if the fence is below 1, the times are out of order, or the
    *     recovery point or reference is malformed
    */

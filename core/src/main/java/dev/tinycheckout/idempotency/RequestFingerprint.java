@@ -20,6 +20,7 @@ public record RequestFingerprint(String hex) {
   /**
    * Validates the digest text.
    *
+   * @param hex 64 lower-case hexadecimal digits
    * @throws ValidationException with field {@code fingerprint} unless 64 lower-case hex digits
    */
   public RequestFingerprint {

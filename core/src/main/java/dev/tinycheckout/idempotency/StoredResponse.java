@@ -24,6 +24,9 @@ public record StoredResponse(int status, Map<String, String> headers, byte[] bod
   /**
    * Validates and copies.
    *
+   * @param status a status code, 100 to 599
+   * @param headers header names to values; no CR or LF
+   * @param body the body bytes, copied
    * @throws ValidationException if the status is out of range or a header holds CR, LF or NUL
    */
   public StoredResponse {

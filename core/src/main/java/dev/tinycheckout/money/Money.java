@@ -28,6 +28,9 @@ public record Money(long amount, Currency currency) implements Comparable<Money>
   /**
    * Validates the currency.
    *
+   * @param amount the amount in minor units; may be negative (a refund) or zero
+   * @param currency the ISO 4217 currency; only currencies with minor units defined (not XAU,
+   *     XXX...)
    * @throws ValidationException if the currency has no defined minor unit (such as gold, XAU)
    */
   public Money {

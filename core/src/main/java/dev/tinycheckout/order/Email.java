@@ -26,6 +26,7 @@ public record Email(String value) {
   /**
    * Validates the address and lower-cases its domain.
    *
+   * @param value the address
    * @throws ValidationException with field {@code email} if the address is not acceptable
    */
   public Email {

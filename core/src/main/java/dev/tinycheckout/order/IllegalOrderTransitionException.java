@@ -9,8 +9,13 @@ import dev.tinycheckout.TinyCheckoutException;
 public final class IllegalOrderTransitionException extends TinyCheckoutException {
   private static final long serialVersionUID = 1L;
 
+  /** The order. */
   private final OrderId orderId;
+
+  /** Its status. */
   private final OrderStatus from;
+
+  /** The refused status. */
   private final OrderStatus to;
 
   /**
@@ -39,17 +44,29 @@ public final class IllegalOrderTransitionException extends TinyCheckoutException
     this.to = to;
   }
 
-  /** Returns the order. @return the order id */
+  /**
+   * Returns the order.
+   *
+   * @return the order id
+   */
   public OrderId orderId() {
     return orderId;
   }
 
-  /** Returns the status the order is in. @return the current status */
+  /**
+   * Returns the status the order is in.
+   *
+   * @return the current status
+   */
   public OrderStatus from() {
     return from;
   }
 
-  /** Returns the status that was refused. @return the target status */
+  /**
+   * Returns the status that was refused.
+   *
+   * @return the target status
+   */
   public OrderStatus to() {
     return to;
   }

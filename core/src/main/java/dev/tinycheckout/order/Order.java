@@ -35,6 +35,13 @@ public record Order(
   /**
    * Validates the order.
    *
+   * @param id the order id, time-ordered and unguessable
+   * @param status where the order stands
+   * @param lines 1 to {@value #MAX_LINES} lines with distinct SKUs, in the order the customer gave
+   * @param total the sum of the line totals, all in one currency
+   * @param email the customer's email
+   * @param createdAt when the order was placed
+   * @param updatedAt when its status last changed (equal to {@code createdAt} at first)
    * @throws ValidationException if the lines are empty, too many, repeat a SKU, or do not add up to
    *     the total
    * @throws dev.tinycheckout.money.MoneyArithmeticException if the lines mix currencies

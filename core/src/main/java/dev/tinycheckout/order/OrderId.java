@@ -21,6 +21,7 @@ public record OrderId(UUID value) implements Comparable<OrderId> {
   /**
    * Validates the UUID.
    *
+   * @param value the UUID, of version 7 and the RFC 9562 variant
    * @throws ValidationException with field {@code orderId} if it is not a version 7 UUID
    */
   public OrderId {

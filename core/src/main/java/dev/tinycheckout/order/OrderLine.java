@@ -21,6 +21,10 @@ public record OrderLine(Sku sku, int quantity, Money unitPrice, Money lineTotal)
   /**
    * Validates the line.
    *
+   * @param sku the product
+   * @param quantity units, 1 to {@value #MAX_QUANTITY}
+   * @param unitPrice the price of one unit when the order was placed
+   * @param lineTotal {@code unitPrice * quantity}, exactly
    * @throws ValidationException if the quantity is out of range or the total does not match
    */
   public OrderLine {

@@ -19,6 +19,11 @@ public record PaymentRequest(
   /**
    * Validates the request.
    *
+   * @param idempotencyKey stable for the order across retries; pass it to the provider
+   * @param orderId the order being paid
+   * @param amount the amount to charge, positive
+   * @param paymentToken the provider's token for the customer's payment method (never a card
+   *     number)
    * @throws ValidationException if the amount is not positive or a text is empty
    */
   public PaymentRequest {

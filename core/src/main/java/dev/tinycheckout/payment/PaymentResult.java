@@ -12,7 +12,11 @@ public sealed interface PaymentResult {
    * @param paymentId the provider's reference of the payment
    */
   record Approved(String paymentId) implements PaymentResult {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param paymentId the provider's reference of the payment, not blank
+     */
     public Approved {
       Objects.requireNonNull(paymentId, "paymentId");
       if (paymentId.isBlank()) {
@@ -28,7 +32,11 @@ public sealed interface PaymentResult {
    * @param reason a short machine-readable reason such as {@code card_declined}
    */
   record Declined(String reason) implements PaymentResult {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param reason a short machine-readable reason, not blank
+     */
     public Declined {
       Objects.requireNonNull(reason, "reason");
       if (reason.isBlank()) {
