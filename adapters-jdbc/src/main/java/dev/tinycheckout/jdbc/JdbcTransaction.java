@@ -1,0 +1,698 @@
+package dev.tinycheckout.jdbc;
+
+import dev.tinycheckout.catalog.Product;
+import dev.tinycheckout.catalog.ProductStore;
+import dev.tinycheckout.catalog.Sku;
+import dev.tinycheckout.consent.ConsentAction;
+import dev.tinycheckout.consent.ConsentEntry;
+import dev.tinycheckout.consent.ConsentEvidence;
+import dev.tinycheckout.consent.ConsentLog;
+import dev.tinycheckout.consent.ConsentPurpose;
+import dev.tinycheckout.fulfilment.Outbox;
+import dev.tinycheckout.fulfilment.OutboxEvent;
+import dev.tinycheckout.idempotency.IdempotencyKey;
+import dev.tinycheckout.idempotency.IdempotencyRecord;
+import dev.tinycheckout.idempotency.IdempotencyStore;
+import dev.tinycheckout.idempotency.RequestFingerprint;
+import dev.tinycheckout.idempotency.StoredResponse;
+import dev.tinycheckout.money.Money;
+import dev.tinycheckout.order.Email;
+import dev.tinycheckout.order.IllegalOrderTransitionException;
+import dev.tinycheckout.order.Order;
+import dev.tinycheckout.order.OrderId;
+import dev.tinycheckout.order.OrderLine;
+import dev.tinycheckout.order.OrderStatus;
+import dev.tinycheckout.order.OrderStore;
+import dev.tinycheckout.store.StorageTransaction;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/** One database transaction and the stores acting in it. Used by one thread. */
+final class JdbcTransaction implements StorageTransaction {
+  private final Connection c;
+  private final JdbcDialect d;
+  private boolean open = true;
+  private final Products products = new Products();
+  private final Orders orders = new Orders();
+  private final Keys keys = new Keys();
+  private final Events events = new Events();
+  private final Consents consents = new Consents();
+
+  JdbcTransaction(Connection connection, JdbcDialect dialect) {
+    this.c = connection;
+    this.d = dialect;
+  }
+
+  void close() {
+    open = false;
+  }
+
+  @Override
+  public ProductStore products() {
+    return products;
+  }
+
+  @Override
+  public OrderStore orders() {
+    return orders;
+  }
+
+  @Override
+  public IdempotencyStore idempotency() {
+    return keys;
+  }
+
+  @Override
+  public Outbox outbox() {
+    return events;
+  }
+
+  @Override
+  public ConsentLog consents() {
+    return consents;
+  }
+
+  @FunctionalInterface
+  private interface Sql<T> {
+    T run() throws SQLException;
+  }
+
+  private <T> T sql(Sql<T> body) {
+    if (!open) {
+      throw new IllegalStateException("this transaction has ended; use stores only inside it");
+    }
+    try {
+      return body.run();
+    } catch (SQLException e) {
+      throw JdbcStorage.translate(d, e);
+    }
+  }
+
+  private static void requirePositive(int quantity) {
+    if (quantity < 1) {
+      throw new IllegalArgumentException("quantity must be at least 1, but was " + quantity);
+    }
+  }
+
+  // ---- products ---------------------------------------------------------------------------------
+
+  private final class Products implements ProductStore {
+    private static final String COLUMNS =
+        "sku, name, price_amount, price_currency, stock, version, updated_at";
+
+    @Override
+    public Optional<Product> find(Sku sku) {
+      Objects.requireNonNull(sku, "sku");
+      return sql(
+          () -> {
+            try (PreparedStatement ps =
+                c.prepareStatement("SELECT " + COLUMNS + " FROM tc_product WHERE sku = ?")) {
+              ps.setString(1, sku.value());
+              try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(product(rs)) : Optional.empty();
+              }
+            }
+          });
+    }
+
+    @Override
+    public List<Product> findAll() {
+      return sql(
+          () -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT " + COLUMNS + " FROM tc_product ORDER BY sku");
+                ResultSet rs = ps.executeQuery()) {
+              List<Product> all = new ArrayList<>();
+              while (rs.next()) {
+                all.add(product(rs));
+              }
+              return List.copyOf(all);
+            }
+          });
+    }
+
+    @Override
+    public Product upsert(Sku sku, String name, Money price, long stock, Instant now) {
+      Objects.requireNonNull(sku, "sku");
+      Objects.requireNonNull(now, "now");
+      // Validates every value before touching the database.
+      new Product(sku, name, price, stock, 1, now);
+      return sql(
+          () -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE tc_product SET name = ?, price_amount = ?, price_currency = ?, stock = ?,"
+                        + " version = version + 1, updated_at = ? WHERE sku = ?")) {
+              ps.setString(1, name);
+              ps.setLong(2, price.amount());
+              ps.setString(3, price.currency().getCurrencyCode());
+              ps.setLong(4, stock);
+              d.setInstant(ps, 5, now);
+              ps.setString(6, sku.value());
+              if (ps.executeUpdate() == 0) {
+                try (PreparedStatement insert =
+                    c.prepareStatement(
+                        "INSERT INTO tc_product (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, 1, ?)")) {
+                  insert.setString(1, sku.value());
+                  insert.setString(2, name);
+                  insert.setLong(3, price.amount());
+                  insert.setString(4, price.currency().getCurrencyCode());
+                  insert.setLong(5, stock);
+                  d.setInstant(insert, 6, now);
+                  insert.executeUpdate();
+                }
+              }
+            }
+            return find(sku).orElseThrow();
+          });
+    }
+
+    @Override
+    public boolean reserve(Sku sku, int quantity, Instant now) {
+      Objects.requireNonNull(sku, "sku");
+      Objects.requireNonNull(now, "now");
+      requirePositive(quantity);
+      return sql(
+          () -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE tc_product SET stock = stock - ?, version = version + 1, updated_at = ?"
+                        + " WHERE sku = ? AND stock >= ?")) {
+              ps.setLong(1, quantity);
+              d.setInstant(ps, 2, now);
+              ps.setString(3, sku.value());
+              ps.setLong(4, quantity);
+              return ps.executeUpdate() == 1;
+            }
+          });
+    }
+
+    @Override
+    public boolean release(Sku sku, int quantity, Instant now) {
+      Objects.requireNonNull(sku, "sku");
+      Objects.requireNonNull(now, "now");
+      requirePositive(quantity);
+      return sql(
+          () -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE tc_product SET stock = stock + ?, version = version + 1, updated_at = ?"
+                        + " WHERE sku = ?")) {
+              ps.setLong(1, quantity);
+              d.setInstant(ps, 2, now);
+              ps.setString(3, sku.value());
+              return ps.executeUpdate() == 1;
+            }
+          });
+    }
+
+    private Product product(ResultSet rs) throws SQLException {
+      return new Product(
+          Sku.of(rs.getString("sku")),
+          rs.getString("name"),
+          Money.of(rs.getLong("price_amount"), rs.getString("price_currency")),
+          rs.getLong("stock"),
+          rs.getLong("version"),
+          d.getInstant(rs, "updated_at"));
+    }
+  }
+
+  // ---- orders -----------------------------------------------------------------------------------
+
+  private final class Orders implements OrderStore {
+
+    @Override
+    public void insert(Order order) {
+      Objects.requireNonNull(order, "order");
+      sql(
+          () -> {
+            if (exists(order.id())) {
+              throw new IllegalStateException("order " + order.id() + " exists already");
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO tc_order (id, status, total_amount, currency, email, created_at,"
+                        + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+              ps.setString(1, order.id().toString());
+              ps.setString(2, order.status().name());
+              ps.setLong(3, order.total().amount());
+              ps.setString(4, order.total().currency().getCurrencyCode());
+              ps.setString(5, order.email().value());
+              d.setInstant(ps, 6, order.createdAt());
+              d.setInstant(ps, 7, order.updatedAt());
+              ps.executeUpdate();
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO tc_order_line (order_id, line_no, sku, quantity, unit_price,"
+                        + " line_total) VALUES (?, ?, ?, ?, ?, ?)")) {
+              int n = 0;
+              for (OrderLine line : order.lines()) {
+                ps.setString(1, order.id().toString());
+                ps.setInt(2, n++);
+                ps.setString(3, line.sku().value());
+                ps.setInt(4, line.quantity());
+                ps.setLong(5, line.unitPrice().amount());
+                ps.setLong(6, line.lineTotal().amount());
+                ps.addBatch();
+              }
+              ps.executeBatch();
+            }
+            return Boolean.TRUE;
+          });
+    }
+
+    private boolean exists(OrderId id) throws SQLException {
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM tc_order WHERE id = ?")) {
+        ps.setString(1, id.toString());
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    }
+
+    @Override
+    public Optional<Order> find(OrderId id) {
+      Objects.requireNonNull(id, "id");
+      return sql(
+          () -> {
+            String status;
+            String currency;
+            long total;
+            String email;
+            Instant createdAt;
+            Instant updatedAt;
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT status, total_amount, currency, email, created_at, updated_at"
+                        + " FROM tc_order WHERE id = ?")) {
+              ps.setString(1, id.toString());
+              try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                  return Optional.<Order>empty();
+                }
+                status = rs.getString("status");
+                total = rs.getLong("total_amount");
+                currency = rs.getString("currency");
+                email = rs.getString("email");
+                createdAt = d.getInstant(rs, "created_at");
+                updatedAt = d.getInstant(rs, "updated_at");
+              }
+            }
+            List<OrderLine> lines = new ArrayList<>();
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT sku, quantity, unit_price, line_total FROM tc_order_line"
+                        + " WHERE order_id = ? ORDER BY line_no")) {
+              ps.setString(1, id.toString());
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  lines.add(
+                      new OrderLine(
+                          Sku.of(rs.getString("sku")),
+                          rs.getInt("quantity"),
+                          Money.of(rs.getLong("unit_price"), currency),
+                          Money.of(rs.getLong("line_total"), currency)));
+                }
+              }
+            }
+            return Optional.of(
+                new Order(
+                    id,
+                    OrderStatus.valueOf(status),
+                    lines,
+                    Money.of(total, currency),
+                    Email.of(email),
+                    createdAt,
+                    updatedAt));
+          });
+    }
+
+    @Override
+    public Optional<Order> updateStatus(
+        OrderId id, OrderStatus expected, OrderStatus next, Instant now) {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(expected, "expected");
+      Objects.requireNonNull(next, "next");
+      Objects.requireNonNull(now, "now");
+      if (!expected.canTransitionTo(next)) {
+        throw new IllegalOrderTransitionException(id, expected, next);
+      }
+      int updated =
+          sql(
+              () -> {
+                try (PreparedStatement ps =
+                    c.prepareStatement(
+                        "UPDATE tc_order SET status = ?, updated_at = ? WHERE id = ? AND status = ?")) {
+                  ps.setString(1, next.name());
+                  d.setInstant(ps, 2, now);
+                  ps.setString(3, id.toString());
+                  ps.setString(4, expected.name());
+                  return ps.executeUpdate();
+                }
+              });
+      return updated == 1 ? find(id) : Optional.empty();
+    }
+  }
+
+  // ---- idempotency ------------------------------------------------------------------------------
+
+  private final class Keys implements IdempotencyStore {
+    private static final String COLUMNS =
+        "scope, idem_key, fingerprint, fence, created_at, lease_expires_at, expires_at,"
+            + " recovery_point, reference, response_status, response_headers, response_body";
+
+    @Override
+    public Optional<IdempotencyRecord> find(IdempotencyKey key) {
+      Objects.requireNonNull(key, "key");
+      return sql(
+          () -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM tc_idempotency WHERE scope = ? AND idem_key = ?"
+                        + d.forUpdate())) {
+              ps.setString(1, key.scope());
+              ps.setString(2, key.value());
+              try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(record(key, rs)) : Optional.empty();
+              }
+            }
+          });
+    }
+
+    @Override
+    public boolean insert(IdempotencyRecord record) {
+      Objects.requireNonNull(record, "record");
+      return sql(
+          () -> {
+            String insert =
+                d.insertIgnoringDuplicate(
+                    "INSERT INTO tc_idempotency ("
+                        + COLUMNS
+                        + ")"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            Savepoint savepoint = d.insertFailsOnDuplicate() ? c.setSavepoint() : null;
+            try (PreparedStatement ps = c.prepareStatement(insert)) {
+              ps.setString(1, record.key().scope());
+              ps.setString(2, record.key().value());
+              bind(ps, 3, record);
+              return ps.executeUpdate() == 1;
+            } catch (SQLException e) {
+              if (savepoint != null && d.isDuplicate(e)) {
+                c.rollback(savepoint);
+                return false;
+              }
+              throw e;
+            }
+          });
+    }
+
+    @Override
+    public boolean replace(IdempotencyRecord record, long expectedFence) {
+      Objects.requireNonNull(record, "record");
+      return sql(
+          () -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE tc_idempotency SET fingerprint = ?, fence = ?, created_at = ?,"
+                        + " lease_expires_at = ?, expires_at = ?, recovery_point = ?, reference = ?,"
+                        + " response_status = ?, response_headers = ?, response_body = ?"
+                        + " WHERE scope = ? AND idem_key = ? AND fence = ?")) {
+              bind(ps, 1, record);
+              ps.setString(11, record.key().scope());
+              ps.setString(12, record.key().value());
+              ps.setLong(13, expectedFence);
+              return ps.executeUpdate() == 1;
+            }
+          });
+    }
+
+    @Override
+    public boolean delete(IdempotencyKey key, long expectedFence) {
+      Objects.requireNonNull(key, "key");
+      return sql(
+          () -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "DELETE FROM tc_idempotency WHERE scope = ? AND idem_key = ? AND fence = ?")) {
+              ps.setString(1, key.scope());
+              ps.setString(2, key.value());
+              ps.setLong(3, expectedFence);
+              return ps.executeUpdate() == 1;
+            }
+          });
+    }
+
+    @Override
+    public int deleteExpired(Instant now, int limit) {
+      Objects.requireNonNull(now, "now");
+      if (limit < 1) {
+        throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
+      }
+      return sql(
+          () -> {
+            // Pick the victims first, skipping rows a checkout holds, so the sweep never waits
+            // on (or blocks) a checkout.
+            List<String[]> victims = new ArrayList<>();
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT scope, idem_key FROM tc_idempotency WHERE expires_at <= ?"
+                        + " ORDER BY expires_at LIMIT "
+                        + limit
+                        + d.forUpdateSkipLocked())) {
+              d.setInstant(ps, 1, now);
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  victims.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+              }
+            }
+            if (victims.isEmpty()) {
+              return 0;
+            }
+            int deleted = 0;
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "DELETE FROM tc_idempotency WHERE scope = ? AND idem_key = ? AND expires_at <= ?")) {
+              for (String[] v : victims) {
+                ps.setString(1, v[0]);
+                ps.setString(2, v[1]);
+                d.setInstant(ps, 3, now);
+                deleted += ps.executeUpdate();
+              }
+            }
+            return deleted;
+          });
+    }
+
+    private void bind(PreparedStatement ps, int from, IdempotencyRecord r) throws SQLException {
+      ps.setString(from, r.fingerprint().hex());
+      ps.setLong(from + 1, r.fence());
+      d.setInstant(ps, from + 2, r.createdAt());
+      d.setInstant(ps, from + 3, r.leaseExpiresAt());
+      d.setInstant(ps, from + 4, r.expiresAt());
+      ps.setString(from + 5, r.recoveryPoint());
+      ps.setString(from + 6, r.reference());
+      if (r.response().isPresent()) {
+        StoredResponse response = r.response().get();
+        ps.setInt(from + 7, response.status());
+        ps.setString(from + 8, headers(response.headers()));
+        ps.setBytes(from + 9, response.body());
+      } else {
+        ps.setNull(from + 7, java.sql.Types.INTEGER);
+        ps.setNull(from + 8, java.sql.Types.VARCHAR);
+        ps.setNull(from + 9, java.sql.Types.VARBINARY);
+      }
+    }
+
+    private IdempotencyRecord record(IdempotencyKey key, ResultSet rs) throws SQLException {
+      int status = rs.getInt("response_status");
+      Optional<StoredResponse> response =
+          rs.wasNull()
+              ? Optional.empty()
+              : Optional.of(
+                  new StoredResponse(
+                      status,
+                      parseHeaders(rs.getString("response_headers")),
+                      Objects.requireNonNullElse(rs.getBytes("response_body"), new byte[0])));
+      return new IdempotencyRecord(
+          key,
+          new RequestFingerprint(rs.getString("fingerprint")),
+          rs.getLong("fence"),
+          d.getInstant(rs, "created_at"),
+          d.getInstant(rs, "lease_expires_at"),
+          d.getInstant(rs, "expires_at"),
+          rs.getString("recovery_point"),
+          rs.getString("reference"),
+          response);
+    }
+  }
+
+  /** Header lines {@code name: value}, one per line; values never hold CR or LF. */
+  static String headers(Map<String, String> headers) {
+    StringBuilder b = new StringBuilder();
+    headers.forEach((name, value) -> b.append(name).append(": ").append(value).append('\n'));
+    return b.toString();
+  }
+
+  static Map<String, String> parseHeaders(@org.jspecify.annotations.Nullable String text) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (text == null) {
+      return headers;
+    }
+    for (String line : text.lines().toList()) {
+      int colon = line.indexOf(": ");
+      if (colon > 0) {
+        headers.put(line.substring(0, colon), line.substring(colon + 2));
+      }
+    }
+    return headers;
+  }
+
+  // ---- outbox -----------------------------------------------------------------------------------
+
+  private final class Events implements Outbox {
+
+    @Override
+    public void enqueue(OutboxEvent event) {
+      Objects.requireNonNull(event, "event");
+      sql(
+          () -> {
+            try (PreparedStatement ps =
+                c.prepareStatement("SELECT 1 FROM tc_outbox WHERE id = ?")) {
+              ps.setString(1, event.id().toString());
+              try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                  throw new IllegalStateException("outbox event " + event.id() + " exists already");
+                }
+              }
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO tc_outbox (id, type, aggregate_id, payload, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?)")) {
+              ps.setString(1, event.id().toString());
+              ps.setString(2, event.type());
+              ps.setString(3, event.aggregateId());
+              ps.setString(4, event.payload());
+              d.setInstant(ps, 5, event.createdAt());
+              ps.executeUpdate();
+            }
+            return Boolean.TRUE;
+          });
+    }
+
+    @Override
+    public List<OutboxEvent> findByAggregate(String aggregateId) {
+      Objects.requireNonNull(aggregateId, "aggregateId");
+      return sql(
+          () -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT id, type, aggregate_id, payload, created_at FROM tc_outbox"
+                        + " WHERE aggregate_id = ? ORDER BY seq_no")) {
+              ps.setString(1, aggregateId);
+              try (ResultSet rs = ps.executeQuery()) {
+                List<OutboxEvent> list = new ArrayList<>();
+                while (rs.next()) {
+                  list.add(
+                      new OutboxEvent(
+                          UUID.fromString(rs.getString("id")),
+                          rs.getString("type"),
+                          rs.getString("aggregate_id"),
+                          rs.getString("payload"),
+                          d.getInstant(rs, "created_at")));
+                }
+                return List.copyOf(list);
+              }
+            }
+          });
+    }
+  }
+
+  // ---- consent ----------------------------------------------------------------------------------
+
+  private final class Consents implements ConsentLog {
+
+    @Override
+    public ConsentEntry append(ConsentEvidence evidence) {
+      Objects.requireNonNull(evidence, "evidence");
+      return sql(
+          () -> {
+            // The head row lock serializes appends until commit: consecutive, gap-free sequences.
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE tc_consent_head SET last_sequence = last_sequence + 1 WHERE id = 1")) {
+              if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException(
+                    "tc_consent_head has no row; the migration is incomplete");
+              }
+            }
+            long sequence;
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT last_sequence FROM tc_consent_head WHERE id = 1");
+                ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              sequence = rs.getLong(1);
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO tc_consent (sequence_no, email, action, purpose, terms_version,"
+                        + " order_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+              ps.setLong(1, sequence);
+              ps.setString(2, evidence.email().value());
+              ps.setString(3, evidence.action().name());
+              ps.setString(4, evidence.purpose().name());
+              ps.setString(5, evidence.termsVersion());
+              ps.setString(6, evidence.orderId().toString());
+              d.setInstant(ps, 7, evidence.recordedAt());
+              ps.executeUpdate();
+            }
+            return new ConsentEntry(sequence, evidence);
+          });
+    }
+
+    @Override
+    public List<ConsentEntry> findByOrder(OrderId orderId) {
+      Objects.requireNonNull(orderId, "orderId");
+      return sql(
+          () -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT sequence_no, email, action, purpose, terms_version, recorded_at"
+                        + " FROM tc_consent WHERE order_id = ? ORDER BY sequence_no")) {
+              ps.setString(1, orderId.toString());
+              try (ResultSet rs = ps.executeQuery()) {
+                List<ConsentEntry> list = new ArrayList<>();
+                while (rs.next()) {
+                  list.add(
+                      new ConsentEntry(
+                          rs.getLong("sequence_no"),
+                          new ConsentEvidence(
+                              Email.of(rs.getString("email")),
+                              ConsentAction.valueOf(rs.getString("action")),
+                              ConsentPurpose.valueOf(rs.getString("purpose")),
+                              rs.getString("terms_version"),
+                              orderId,
+                              d.getInstant(rs, "recorded_at"))));
+                }
+                return List.copyOf(list);
+              }
+            }
+          });
+    }
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The JDBC adapter: {@link dev.tinycheckout.jdbc.JdbcStorage} runs each unit of work in one
+ * database transaction; {@link dev.tinycheckout.jdbc.JdbcMigrator} creates the schema; {@link
+ * dev.tinycheckout.jdbc.JdbcDialect} holds every SQL difference between databases.
+ */
+@NullMarked
+package dev.tinycheckout.jdbc;
+
+import org.jspecify.annotations.NullMarked;
