@@ -369,6 +369,9 @@ final class JdbcTransaction implements StorageTransaction {
   // ---- idempotency ------------------------------------------------------------------------------
 
   private final class Keys implements IdempotencyStore {
+    /** Completed, or referencing nothing: see IdempotencyRecord#isPurgeable. */
+    private static final String PURGEABLE = " AND (response_status IS NOT NULL OR reference = '')";
+
     private static final String COLUMNS =
         "scope, idem_key, fingerprint, fence, created_at, lease_expires_at, expires_at,"
             + " recovery_point, reference, response_status, response_headers, response_body";
@@ -470,6 +473,7 @@ final class JdbcTransaction implements StorageTransaction {
             try (PreparedStatement ps =
                 c.prepareStatement(
                     "SELECT scope, idem_key FROM tc_idempotency WHERE expires_at <= ?"
+                        + PURGEABLE
                         + " ORDER BY expires_at LIMIT "
                         + limit
                         + d.forUpdateSkipLocked())) {
@@ -486,7 +490,8 @@ final class JdbcTransaction implements StorageTransaction {
             int deleted = 0;
             try (PreparedStatement ps =
                 c.prepareStatement(
-                    "DELETE FROM tc_idempotency WHERE scope = ? AND idem_key = ? AND expires_at <= ?")) {
+                    "DELETE FROM tc_idempotency WHERE scope = ? AND idem_key = ? AND expires_at <= ?"
+                        + PURGEABLE)) {
               for (String[] v : victims) {
                 ps.setString(1, v[0]);
                 ps.setString(2, v[1]);

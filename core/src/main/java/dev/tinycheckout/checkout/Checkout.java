@@ -198,7 +198,10 @@ public final class Checkout {
       StorageTransaction tx, IdempotencyKey key, RequestFingerprint fp, CheckoutRequest request) {
     Instant now = clock.instant();
     Optional<IdempotencyRecord> found = tx.idempotency().find(key);
-    if (found.isEmpty() || found.get().isExpired(now)) {
+    // An expired record is forgotten, unless it is an unfinished checkout with an order: that one
+    // may have charged, so a late retry must resume it (same order, same payment key), never
+    // start over with a second order.
+    if (found.isEmpty() || found.get().isPurgeable(now)) {
       long fence = found.map(r -> r.fence() + 1).orElse(1L);
       IdempotencyRecord claim =
           IdempotencyRecord.claimed(
@@ -216,6 +219,9 @@ public final class Checkout {
       throw new IdempotencyKeyInUseException(RETRY_AFTER);
     }
     IdempotencyRecord taken = existing.takenOver(now.plus(config.lease()));
+    if (existing.isExpired(now)) {
+      taken = taken.withExpiresAt(now.plus(config.retention()));
+    }
     LOG.warn(
         "taking over an abandoned checkout at recovery point '{}' (attempt {})",
         existing.recoveryPoint(),

@@ -158,6 +158,36 @@ public record IdempotencyRecord(
   }
 
   /**
+   * Whether a sweep may delete this record at the given time: expired, and either completed or
+   * referencing nothing. See {@link IdempotencyStore#deleteExpired}.
+   *
+   * @param now the time
+   * @return {@code true} if the record may be deleted
+   */
+  public boolean isPurgeable(Instant now) {
+    return isExpired(now) && (isCompleted() || reference.isEmpty());
+  }
+
+  /**
+   * This record with a new end of retention, for a checkout resumed after its retention ran out.
+   *
+   * @param expiresAt the new end of retention
+   * @return the copy, with the same fence
+   */
+  public IdempotencyRecord withExpiresAt(Instant expiresAt) {
+    return new IdempotencyRecord(
+        key,
+        fingerprint,
+        fence,
+        createdAt,
+        leaseExpiresAt,
+        expiresAt,
+        recoveryPoint,
+        reference,
+        response);
+  }
+
+  /**
    * This record advanced to a recovery point, with its lease renewed.
    *
    * @param recoveryPoint the step just committed

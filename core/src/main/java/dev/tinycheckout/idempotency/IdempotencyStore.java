@@ -66,7 +66,11 @@ public interface IdempotencyStore {
 
   /**
    * Deletes up to {@code limit} records whose {@link IdempotencyRecord#expiresAt()} is at or before
-   * {@code now}, completed or not. Sweepers call this in a loop of short transactions.
+   * {@code now} and that are either completed or reference nothing ({@link
+   * IdempotencyRecord#reference()} empty). An expired record that is still in progress with a
+   * reference (an order awaiting payment) is kept: it is the only link from a client's retry to a
+   * charge that may have happened, so only its completion may remove it. Sweepers call this in a
+   * loop of short transactions; it should skip rows that other transactions hold rather than wait.
    *
    * @param now the time
    * @param limit the most records to delete, at least 1

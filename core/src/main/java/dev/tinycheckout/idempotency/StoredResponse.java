@@ -4,6 +4,7 @@ import dev.tinycheckout.ValidationException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -93,7 +94,13 @@ public record StoredResponse(int status, Map<String, String> headers, byte[] bod
 
   @Override
   public int hashCode() {
-    return Objects.hash(status, headers, Arrays.hashCode(body));
+    // Header names compare case-insensitively in equals, so they must hash that way too.
+    int headersHash = 0;
+    for (Map.Entry<String, String> header : headers.entrySet()) {
+      headersHash +=
+          header.getKey().toLowerCase(Locale.ROOT).hashCode() ^ header.getValue().hashCode();
+    }
+    return Objects.hash(status, headersHash, Arrays.hashCode(body));
   }
 
   @Override

@@ -314,7 +314,7 @@ public final class InMemoryStorage implements CheckoutStorage {
       Iterator<Map.Entry<IdempotencyKey, IdempotencyRecord>> it = keys.entrySet().iterator();
       while (it.hasNext() && deleted < limit) {
         Map.Entry<IdempotencyKey, IdempotencyRecord> e = it.next();
-        if (e.getValue().isExpired(now)) {
+        if (e.getValue().isPurgeable(now)) {
           IdempotencyKey key = e.getKey();
           IdempotencyRecord record = e.getValue();
           it.remove();

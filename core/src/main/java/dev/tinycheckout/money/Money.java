@@ -83,18 +83,28 @@ public record Money(long amount, Currency currency) implements Comparable<Money>
       throw new ValidationException(
           "amount", "must be a decimal number, but was '" + decimal + "'");
     }
+    int digits = currency.getDefaultFractionDigits();
+    BigDecimal exact = value.stripTrailingZeros();
+    // Checked before setScale, which would otherwise build a number with a billion digits for
+    // input such as "1e999999999" or "1e-999999999". A long has at most 19 digits.
+    if (exact.scale() > digits || exact.precision() - exact.scale() > 19) {
+      throw tooPrecise(decimal, digits);
+    }
     try {
-      BigDecimal minor =
-          value.setScale(currency.getDefaultFractionDigits(), RoundingMode.UNNECESSARY);
+      BigDecimal minor = exact.setScale(digits, RoundingMode.UNNECESSARY);
       return new Money(minor.unscaledValue().longValueExact(), currency);
     } catch (ArithmeticException e) {
-      throw new ValidationException(
-          "amount",
-          "must have at most "
-              + currency.getDefaultFractionDigits()
-              + " fraction digits and fit in a long of minor units, but was "
-              + decimal);
+      throw tooPrecise(decimal, digits);
     }
+  }
+
+  private static ValidationException tooPrecise(String decimal, int digits) {
+    return new ValidationException(
+        "amount",
+        "must have at most "
+            + digits
+            + " fraction digits and fit in a long of minor units, but was "
+            + decimal);
   }
 
   private static Currency currency(String code) {

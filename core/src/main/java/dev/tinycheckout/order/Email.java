@@ -20,8 +20,11 @@ import java.util.regex.Pattern;
 public record Email(String value) {
   private static final Pattern LOCAL =
       Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+  // Matched before lower-casing, and ASCII-only: a Kelvin sign (U+212A) would lower-case to 'k'.
   private static final Pattern DOMAIN =
-      Pattern.compile("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
+      Pattern.compile(
+          "([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?",
+          Pattern.CASE_INSENSITIVE);
 
   /**
    * Validates the address and lower-cases its domain.
@@ -39,14 +42,14 @@ public record Email(String value) {
       throw invalid("must look like name@example.com");
     }
     String local = value.substring(0, at);
-    String domain = value.substring(at + 1).toLowerCase(Locale.ROOT);
+    String domain = value.substring(at + 1);
     if (local.length() > 64 || !LOCAL.matcher(local).matches()) {
       throw invalid("has an invalid part before the @");
     }
     if (!DOMAIN.matcher(domain).matches()) {
       throw invalid("has an invalid domain after the @");
     }
-    value = local + "@" + domain;
+    value = local + "@" + domain.toLowerCase(Locale.ROOT);
   }
 
   private static ValidationException invalid(String reason) {
