@@ -32,9 +32,10 @@ CREATE TABLE tc_order_line (
   PRIMARY KEY (order_id, line_no)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
+-- Keys are VARBINARY: MySQL compares VARCHAR with PAD SPACE, so "k" and "k " would collide.
 CREATE TABLE tc_idempotency (
-  scope            VARCHAR(255) NOT NULL,
-  idem_key         VARCHAR(255) NOT NULL,
+  scope            VARBINARY(255) NOT NULL,
+  idem_key         VARBINARY(255) NOT NULL,
   fingerprint      CHAR(64)     NOT NULL,
   fence            BIGINT       NOT NULL,
   created_at       DATETIME(6)  NOT NULL,

@@ -7,7 +7,8 @@ public enum CheckoutOutcome {
   /** Not enough stock for a line; nothing was taken (HTTP 409, problem {@code out-of-stock}). */
   OUT_OF_STOCK(409),
   /**
-   * The payment provider declined; no order, no stock taken (HTTP 402, {@code payment-declined}).
+   * The payment provider declined (HTTP 402, {@code payment-declined}): nothing was charged, the
+   * pending order was cancelled and its stock returned, so the customer has no order.
    */
   PAYMENT_DECLINED(402);
 

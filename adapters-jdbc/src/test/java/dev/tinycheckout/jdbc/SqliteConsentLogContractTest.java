@@ -1,0 +1,11 @@
+package dev.tinycheckout.jdbc;
+
+import dev.tinycheckout.store.CheckoutStorage;
+import dev.tinycheckout.testkit.ConsentLogContract;
+
+class SqliteConsentLogContractTest extends ConsentLogContract {
+  @Override
+  protected CheckoutStorage newStorage() {
+    return TestDatabase.SQLITE.freshStorage();
+  }
+}
