@@ -36,16 +36,35 @@ public enum JdbcDialect {
       // shutdown.
       return state.startsWith("40")
           || state.equals("55P03")
-          || state.startsWith("57P")
+          || (state.startsWith("57P") && !state.equals("57P04"))
           || super.isTransient(e);
     }
   },
 
   /** MySQL 8 and MariaDB 10.6 and later, InnoDB. */
   MYSQL("mysql") {
+    // No INSERT IGNORE: it turns every error (an out-of-range date...) into a warning. A duplicate
+    // fails the statement only; InnoDB keeps the transaction going.
     @Override
-    String insertIgnoringDuplicate(String insert) {
-      return insert.replaceFirst("^INSERT ", "INSERT IGNORE ");
+    boolean insertFailsOnDuplicate() {
+      return true;
+    }
+
+    @Override
+    long nextConsentSequence(Connection c) throws SQLException {
+      try (Statement s = c.createStatement()) {
+        int updated =
+            s.executeUpdate(
+                "UPDATE tc_consent_head SET last_sequence = LAST_INSERT_ID(last_sequence + 1)"
+                    + " WHERE id = 1");
+        if (updated != 1) {
+          throw new IllegalStateException(
+              "tc_consent_head has no row; the migration is incomplete");
+        }
+        try (ResultSet rs = s.executeQuery("SELECT LAST_INSERT_ID()")) {
+          return single(rs);
+        }
+      }
     }
 
     @Override
@@ -72,6 +91,17 @@ public enum JdbcDialect {
     @Override
     boolean insertFailsOnDuplicate() {
       return true;
+    }
+
+    @Override
+    long nextConsentSequence(Connection c) throws SQLException {
+      try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT last_sequence FROM FINAL TABLE (UPDATE tc_consent_head"
+                      + " SET last_sequence = last_sequence + 1 WHERE id = 1)");
+          ResultSet rs = ps.executeQuery()) {
+        return single(rs);
+      }
     }
 
     @Override
@@ -109,6 +139,11 @@ public enum JdbcDialect {
 
     @Override
     void begin(Connection c) throws SQLException {
+      // Transactions are plain SQL here; a pool that hands out auto-commit=false connections
+      // would have the driver open one already.
+      if (!c.getAutoCommit()) {
+        c.setAutoCommit(true);
+      }
       try (Statement s = c.createStatement()) {
         // Take the write lock up front: a deferred transaction that later upgrades can deadlock.
         s.execute("BEGIN IMMEDIATE");
@@ -207,8 +242,8 @@ public enum JdbcDialect {
   }
 
   /**
-   * Whether a duplicate insert throws (so the caller must use a savepoint) instead of being
-   * ignored.
+   * Whether a duplicate insert throws instead of being ignored by {@link #insertIgnoringDuplicate}.
+   * Only for databases where a failed statement leaves the transaction usable (H2, InnoDB).
    */
   boolean insertFailsOnDuplicate() {
     return false;
@@ -222,14 +257,37 @@ public enum JdbcDialect {
     return " FOR UPDATE SKIP LOCKED";
   }
 
+  /**
+   * Takes the next consent sequence number from the head row, in one round trip where the database
+   * can: {@code UPDATE ... RETURNING} (PostgreSQL, SQLite 3.35+), a data-change delta table (H2),
+   * {@code LAST_INSERT_ID(expr)} (MySQL). The row lock is held until the transaction ends.
+   */
+  long nextConsentSequence(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE tc_consent_head SET last_sequence = last_sequence + 1 WHERE id = 1"
+                    + " RETURNING last_sequence");
+        ResultSet rs = ps.executeQuery()) {
+      return single(rs);
+    }
+  }
+
+  static long single(ResultSet rs) throws SQLException {
+    if (!rs.next()) {
+      throw new IllegalStateException("tc_consent_head has no row; the migration is incomplete");
+    }
+    return rs.getLong(1);
+  }
+
   /** Whether begin/commit/rollback are SQL statements run in auto-commit mode. */
   boolean managesTransactionsItself() {
     return false;
   }
 
   void begin(Connection c) throws SQLException {
-    c.setAutoCommit(false);
-    c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+    if (c.getAutoCommit()) {
+      c.setAutoCommit(false);
+    }
   }
 
   void commit(Connection c) throws SQLException {
@@ -270,14 +328,18 @@ public enum JdbcDialect {
         || message.contains("no such table");
   }
 
-  /** Whether the error is a unique-constraint violation. */
+  /** Whether the error is a unique-constraint violation, and not any other constraint. */
   boolean isDuplicate(SQLException e) {
     String state = Objects.requireNonNullElse(e.getSQLState(), "");
+    String message = Objects.requireNonNullElse(e.getMessage(), "");
+    // 23505 (PostgreSQL, H2), 1062 ER_DUP_ENTRY (MySQL/MariaDB), SQLITE_CONSTRAINT_PRIMARYKEY
+    // (1555)
+    // and SQLITE_CONSTRAINT_UNIQUE (2067).
     return state.equals("23505")
         || e.getErrorCode() == 1062
-        || (e instanceof java.sql.SQLIntegrityConstraintViolationException
-            && !state.equals("23503"))
-        || String.valueOf(e.getMessage()).contains("UNIQUE constraint failed");
+        || e.getErrorCode() == 1555
+        || e.getErrorCode() == 2067
+        || message.contains("UNIQUE constraint failed");
   }
 
   static Instant micros(Instant instant) {

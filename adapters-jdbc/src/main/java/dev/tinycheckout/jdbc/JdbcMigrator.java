@@ -87,14 +87,19 @@ public final class JdbcMigrator {
     try (Connection c = dataSource.getConnection()) {
       JdbcDialect d = dialect != null ? dialect : JdbcDialect.detect(c);
       lock(d, c);
-      boolean succeeded = false;
+      List<Integer> applied;
       try {
-        List<Integer> applied = migrateLocked(d, c);
-        succeeded = true;
-        return applied;
-      } finally {
-        unlock(d, c, succeeded);
+        applied = migrateLocked(d, c);
+      } catch (SQLException | RuntimeException e) {
+        try {
+          unlock(d, c, false);
+        } catch (SQLException | RuntimeException unlockFailure) {
+          e.addSuppressed(unlockFailure);
+        }
+        throw e;
       }
+      unlock(d, c, true);
+      return applied;
     } catch (SQLException e) {
       throw new StorageException("migration failed: " + e.getMessage(), false, e);
     }
@@ -149,7 +154,11 @@ public final class JdbcMigrator {
           }
         } catch (SQLException | RuntimeException e) {
           if (d != JdbcDialect.SQLITE) {
-            c.rollback();
+            try {
+              c.rollback();
+            } catch (SQLException rollbackFailure) {
+              e.addSuppressed(rollbackFailure);
+            }
           }
           throw e;
         }
@@ -207,6 +216,9 @@ public final class JdbcMigrator {
       }
       case H2 -> JVM_LOCK.lock();
       case SQLITE -> {
+        if (!c.getAutoCommit()) {
+          c.setAutoCommit(true);
+        }
         try (Statement s = c.createStatement()) {
           s.execute("BEGIN EXCLUSIVE");
         }

@@ -28,10 +28,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdbcStorage implements CheckoutStorage {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcStorage.class);
-  private static final ThreadLocal<Boolean> ACTIVE = new ThreadLocal<>();
+
+  /** Guards against nesting on one thread; per instance, so two storages may be used together. */
+  private final ThreadLocal<Boolean> active = new ThreadLocal<>();
 
   private final DataSource dataSource;
   private volatile @Nullable JdbcDialect dialect;
+
+  /**
+   * Whether the pool's connections default to READ COMMITTED. Learned from the first connection;
+   * when true, no unit of work spends round trips reading or setting the isolation level.
+   */
+  private volatile @Nullable Boolean poolIsReadCommitted;
 
   private JdbcStorage(Builder builder) {
     this.dataSource = builder.dataSource;
@@ -82,19 +90,23 @@ public final class JdbcStorage implements CheckoutStorage {
   @Override
   public <T> T inTransaction(UnitOfWork<T> work) {
     Objects.requireNonNull(work, "work");
-    if (ACTIVE.get() != null) {
+    if (active.get() != null) {
       throw new IllegalStateException("nested units of work are not supported");
     }
     JdbcDialect d = dialect();
-    ACTIVE.set(Boolean.TRUE);
+    active.set(Boolean.TRUE);
     JdbcTransaction tx = null;
     Connection c = null;
     try {
       c = dataSource.getConnection();
       boolean autoCommit = c.getAutoCommit();
-      int isolation = c.getTransactionIsolation();
+      boolean setIsolation = !d.managesTransactionsItself() && !readCommitted(c);
+      int isolation = setIsolation ? c.getTransactionIsolation() : Connection.TRANSACTION_NONE;
       try {
         d.begin(c);
+        if (setIsolation) {
+          c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        }
         tx = new JdbcTransaction(c, d);
         T result = work.run(tx);
         tx.close();
@@ -112,7 +124,7 @@ public final class JdbcStorage implements CheckoutStorage {
     } catch (SQLException e) {
       throw translate(d, e);
     } finally {
-      ACTIVE.remove();
+      active.remove();
       if (c != null) {
         try {
           c.close();
@@ -123,13 +135,27 @@ public final class JdbcStorage implements CheckoutStorage {
     }
   }
 
+  private boolean readCommitted(Connection c) throws SQLException {
+    Boolean known = poolIsReadCommitted;
+    if (known == null) {
+      known = c.getTransactionIsolation() == Connection.TRANSACTION_READ_COMMITTED;
+      poolIsReadCommitted = known;
+      if (!known) {
+        LOG.info(
+            "the pool's connections are not READ COMMITTED; each unit of work sets and restores it"
+                + " (configure the pool's transaction isolation to save two round trips)");
+      }
+    }
+    return known;
+  }
+
   private static void restore(Connection c, boolean autoCommit, int isolation) {
     try {
       if (!c.isClosed()) {
         if (c.getAutoCommit() != autoCommit) {
           c.setAutoCommit(autoCommit);
         }
-        if (c.getTransactionIsolation() != isolation && isolation != Connection.TRANSACTION_NONE) {
+        if (isolation != Connection.TRANSACTION_NONE) {
           c.setTransactionIsolation(isolation);
         }
       }

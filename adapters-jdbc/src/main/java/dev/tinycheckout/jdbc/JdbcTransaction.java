@@ -28,7 +28,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -237,9 +236,6 @@ final class JdbcTransaction implements StorageTransaction {
       Objects.requireNonNull(order, "order");
       sql(
           () -> {
-            if (exists(order.id())) {
-              throw new IllegalStateException("order " + order.id() + " exists already");
-            }
             try (PreparedStatement ps =
                 c.prepareStatement(
                     "INSERT INTO tc_order (id, status, total_amount, currency, email, created_at,"
@@ -252,6 +248,12 @@ final class JdbcTransaction implements StorageTransaction {
               d.setInstant(ps, 6, order.createdAt());
               d.setInstant(ps, 7, order.updatedAt());
               ps.executeUpdate();
+            } catch (SQLException e) {
+              if (d.isDuplicate(e)) {
+                // The primary key refused it; the transaction is doomed and rolls back.
+                throw new IllegalStateException("order " + order.id() + " exists already", e);
+              }
+              throw e;
             }
             try (PreparedStatement ps =
                 c.prepareStatement(
@@ -271,15 +273,6 @@ final class JdbcTransaction implements StorageTransaction {
             }
             return Boolean.TRUE;
           });
-    }
-
-    private boolean exists(OrderId id) throws SQLException {
-      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM tc_order WHERE id = ?")) {
-        ps.setString(1, id.toString());
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next();
-        }
-      }
     }
 
     @Override
@@ -354,11 +347,16 @@ final class JdbcTransaction implements StorageTransaction {
               () -> {
                 try (PreparedStatement ps =
                     c.prepareStatement(
-                        "UPDATE tc_order SET status = ?, updated_at = ? WHERE id = ? AND status = ?")) {
+                        "UPDATE tc_order SET status = ?,"
+                            + " updated_at = CASE WHEN created_at > ? THEN created_at ELSE ? END"
+                            + " WHERE id = ? AND status = ?")) {
+                  // A clock behind the one that created the order (another node, an NTP step)
+                  // must not make updatedAt precede createdAt.
                   ps.setString(1, next.name());
                   d.setInstant(ps, 2, now);
-                  ps.setString(3, id.toString());
-                  ps.setString(4, expected.name());
+                  d.setInstant(ps, 3, now);
+                  ps.setString(4, id.toString());
+                  ps.setString(5, expected.name());
                   return ps.executeUpdate();
                 }
               });
@@ -407,15 +405,13 @@ final class JdbcTransaction implements StorageTransaction {
                         + COLUMNS
                         + ")"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            Savepoint savepoint = d.insertFailsOnDuplicate() ? c.setSavepoint() : null;
             try (PreparedStatement ps = c.prepareStatement(insert)) {
               ps.setString(1, record.key().scope());
               ps.setString(2, record.key().value());
               bind(ps, 3, record);
               return ps.executeUpdate() == 1;
             } catch (SQLException e) {
-              if (savepoint != null && d.isDuplicate(e)) {
-                c.rollback(savepoint);
+              if (d.insertFailsOnDuplicate() && d.isDuplicate(e)) {
                 return false;
               }
               throw e;
@@ -496,7 +492,10 @@ final class JdbcTransaction implements StorageTransaction {
                 ps.setString(1, v[0]);
                 ps.setString(2, v[1]);
                 d.setInstant(ps, 3, now);
-                deleted += ps.executeUpdate();
+                ps.addBatch();
+              }
+              for (int n : ps.executeBatch()) {
+                deleted += n == java.sql.Statement.SUCCESS_NO_INFO ? 1 : n;
               }
             }
             return deleted;
@@ -577,15 +576,6 @@ final class JdbcTransaction implements StorageTransaction {
       sql(
           () -> {
             try (PreparedStatement ps =
-                c.prepareStatement("SELECT 1 FROM tc_outbox WHERE id = ?")) {
-              ps.setString(1, event.id().toString());
-              try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                  throw new IllegalStateException("outbox event " + event.id() + " exists already");
-                }
-              }
-            }
-            try (PreparedStatement ps =
                 c.prepareStatement(
                     "INSERT INTO tc_outbox (id, type, aggregate_id, payload, created_at)"
                         + " VALUES (?, ?, ?, ?, ?)")) {
@@ -595,6 +585,12 @@ final class JdbcTransaction implements StorageTransaction {
               ps.setString(4, event.payload());
               d.setInstant(ps, 5, event.createdAt());
               ps.executeUpdate();
+            } catch (SQLException e) {
+              if (d.isDuplicate(e)) {
+                throw new IllegalStateException(
+                    "outbox event " + event.id() + " exists already", e);
+              }
+              throw e;
             }
             return Boolean.TRUE;
           });
@@ -638,21 +634,7 @@ final class JdbcTransaction implements StorageTransaction {
       return sql(
           () -> {
             // The head row lock serializes appends until commit: consecutive, gap-free sequences.
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "UPDATE tc_consent_head SET last_sequence = last_sequence + 1 WHERE id = 1")) {
-              if (ps.executeUpdate() != 1) {
-                throw new IllegalStateException(
-                    "tc_consent_head has no row; the migration is incomplete");
-              }
-            }
-            long sequence;
-            try (PreparedStatement ps =
-                    c.prepareStatement("SELECT last_sequence FROM tc_consent_head WHERE id = 1");
-                ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              sequence = rs.getLong(1);
-            }
+            long sequence = d.nextConsentSequence(c);
             try (PreparedStatement ps =
                 c.prepareStatement(
                     "INSERT INTO tc_consent (sequence_no, email, action, purpose, terms_version,"

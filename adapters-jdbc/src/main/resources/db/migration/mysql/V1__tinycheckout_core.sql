@@ -23,13 +23,14 @@ CREATE TABLE tc_order (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE tc_order_line (
-  order_id   VARCHAR(36) NOT NULL REFERENCES tc_order (id),
+  order_id   VARCHAR(36) NOT NULL,
   line_no    INT         NOT NULL,
   sku        VARCHAR(64) NOT NULL,
   quantity   INT         NOT NULL,
   unit_price BIGINT      NOT NULL,
   line_total BIGINT      NOT NULL,
-  PRIMARY KEY (order_id, line_no)
+  PRIMARY KEY (order_id, line_no),
+  FOREIGN KEY (order_id) REFERENCES tc_order (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- Keys are VARBINARY: MySQL compares VARCHAR with PAD SPACE, so "k" and "k " would collide.

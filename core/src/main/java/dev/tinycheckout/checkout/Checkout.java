@@ -156,7 +156,10 @@ public final class Checkout {
     RequestFingerprint fingerprint = request.fingerprint();
     MDC.put(MDC_IDEMPOTENCY_KEY, keyHash(key));
     try {
-      Step step = transact(tx -> claim(tx, key, fingerprint, request));
+      // Chosen once, outside the retried unit of work: if a claim commits but its acknowledgement
+      // is lost, the retry recognises its own record by this id instead of answering 409.
+      OrderId newOrderId = OrderId.generate(clock);
+      Step step = transact(tx -> claim(tx, key, fingerprint, request, newOrderId));
       if (step instanceof Pay pay) {
         MDC.put(MDC_ORDER_ID, pay.order.id().toString());
         return pay(request, pay.record, pay.order);
@@ -195,7 +198,11 @@ public final class Checkout {
   private record Pay(IdempotencyRecord record, Order order) implements Step {}
 
   private Step claim(
-      StorageTransaction tx, IdempotencyKey key, RequestFingerprint fp, CheckoutRequest request) {
+      StorageTransaction tx,
+      IdempotencyKey key,
+      RequestFingerprint fp,
+      CheckoutRequest request,
+      OrderId newOrderId) {
     Instant now = clock.instant();
     Optional<IdempotencyRecord> found = tx.idempotency().find(key);
     // An expired record is forgotten, unless it is an unfinished checkout with an order: that one
@@ -206,7 +213,8 @@ public final class Checkout {
       IdempotencyRecord claim =
           IdempotencyRecord.claimed(
               key, fp, fence, now, now.plus(config.lease()), now.plus(config.retention()));
-      return reserve(tx, claim, found.map(IdempotencyRecord::fence).orElse(0L), request, now);
+      return reserve(
+          tx, claim, found.map(IdempotencyRecord::fence).orElse(0L), request, now, newOrderId);
     }
     IdempotencyRecord existing = found.get();
     if (!existing.fingerprint().equals(fp)) {
@@ -214,6 +222,11 @@ public final class Checkout {
     }
     if (existing.isCompleted()) {
       return new Answered(existing, true);
+    }
+    if (ORDER_CREATED.equals(existing.recoveryPoint())
+        && existing.reference().equals(newOrderId.toString())) {
+      // Our own claim, committed by an earlier try of this unit of work whose answer was lost.
+      return new Pay(existing, findOrder(tx, newOrderId));
     }
     if (!existing.isLeaseExpired(now)) {
       throw new IdempotencyKeyInUseException(RETRY_AFTER);
@@ -227,18 +240,20 @@ public final class Checkout {
         existing.recoveryPoint(),
         taken.fence());
     if (ORDER_CREATED.equals(existing.recoveryPoint())) {
-      OrderId orderId = OrderId.parse(existing.reference());
-      Order order =
-          tx.orders()
-              .find(orderId)
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "idempotency record points to order " + orderId + ", which is missing"));
+      Order order = findOrder(tx, OrderId.parse(existing.reference()));
       write(tx, taken, existing.fence());
       return new Pay(taken, order);
     }
-    return reserve(tx, taken, existing.fence(), request, now);
+    return reserve(tx, taken, existing.fence(), request, now, newOrderId);
+  }
+
+  private static Order findOrder(StorageTransaction tx, OrderId orderId) {
+    return tx.orders()
+        .find(orderId)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "idempotency record points to order " + orderId + ", which is missing"));
   }
 
   private Step reserve(
@@ -246,7 +261,8 @@ public final class Checkout {
       IdempotencyRecord claim,
       long previousFence,
       CheckoutRequest request,
-      Instant now) {
+      Instant now,
+      OrderId orderId) {
     if (!request.acceptedTerms().equals(termsVersion)) {
       throw new ConsentRequiredException(termsVersion);
     }
@@ -276,7 +292,7 @@ public final class Checkout {
     }
     Order order;
     try {
-      order = Order.create(OrderId.generate(clock), lines, request.email(), now);
+      order = Order.create(orderId, lines, request.email(), now);
     } catch (MoneyArithmeticException e) {
       throw new ValidationException("items", "order total is out of range");
     }
@@ -364,7 +380,12 @@ public final class Checkout {
       PaymentResult payment) {
     Instant now = clock.instant();
     IdempotencyRecord current = tx.idempotency().find(record.key()).orElse(null);
-    if (current == null || current.fence() != record.fence() || current.isCompleted()) {
+    if (current != null && current.fence() == record.fence() && current.isCompleted()) {
+      // Only the holder of this fence can complete it: an earlier try of this unit of work
+      // committed and its acknowledgement was lost.
+      return current;
+    }
+    if (current == null || current.fence() != record.fence()) {
       // Our lease ran out and a retry took over: it finishes the checkout, not us.
       throw new IdempotencyKeyInUseException(RETRY_AFTER);
     }
@@ -375,6 +396,20 @@ public final class Checkout {
               .updateStatus(order.id(), OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, now)
               .orElseThrow(
                   () -> new IllegalStateException("order " + order.id() + " is not pending"));
+      JsonWriter event = new JsonWriter().beginObject();
+      event.name("orderId").value(paid.id().toString());
+      event.name("paymentId").value(approved.paymentId());
+      CheckoutResponses.writeOrder(event.name("order"), paid);
+      tx.outbox()
+          .enqueue(
+              new OutboxEvent(
+                  UUID.randomUUID(),
+                  OutboxEvent.ORDER_PLACED,
+                  paid.id().toString(),
+                  event.endObject().toString(),
+                  now));
+      // Consent last: on a database its sequence comes from one row that every paid checkout
+      // locks until commit, so the lock is held for as few statements as possible.
       tx.consents()
           .append(
               new ConsentEvidence(
@@ -395,18 +430,6 @@ public final class Checkout {
                     paid.id(),
                     now));
       }
-      JsonWriter event = new JsonWriter().beginObject();
-      event.name("orderId").value(paid.id().toString());
-      event.name("paymentId").value(approved.paymentId());
-      CheckoutResponses.writeOrder(event.name("order"), paid);
-      tx.outbox()
-          .enqueue(
-              new OutboxEvent(
-                  UUID.randomUUID(),
-                  OutboxEvent.ORDER_PLACED,
-                  paid.id().toString(),
-                  event.endObject().toString(),
-                  now));
       response = CheckoutResponses.placed(paid);
     } else {
       String reason = ((PaymentResult.Declined) payment).reason();

@@ -15,6 +15,11 @@ import java.util.Objects;
  *     such as a deadlock victim (default 3)
  */
 public record CheckoutConfig(Duration lease, Duration retention, int transactionAttempts) {
+  /** The longest lease accepted: one day. */
+  public static final Duration MAX_LEASE = Duration.ofDays(1);
+
+  /** The longest retention accepted: 400 days, so stored times stay in every database's range. */
+  public static final Duration MAX_RETENTION = Duration.ofDays(400);
 
   /**
    * Validates.
@@ -29,8 +34,13 @@ public record CheckoutConfig(Duration lease, Duration retention, int transaction
   public CheckoutConfig {
     Objects.requireNonNull(lease, "lease");
     Objects.requireNonNull(retention, "retention");
-    if (lease.isNegative() || lease.isZero()) {
-      throw new ValidationException("lease", "must be positive, but was " + lease);
+    if (lease.isNegative() || lease.isZero() || lease.compareTo(MAX_LEASE) > 0) {
+      throw new ValidationException(
+          "lease", "must be positive and at most " + MAX_LEASE + ", but was " + lease);
+    }
+    if (retention.compareTo(MAX_RETENTION) > 0) {
+      throw new ValidationException(
+          "retention", "must be at most " + MAX_RETENTION + ", but was " + retention);
     }
     if (retention.compareTo(lease) <= 0) {
       throw new ValidationException(

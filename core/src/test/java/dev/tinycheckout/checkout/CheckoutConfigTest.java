@@ -85,6 +85,19 @@ class CheckoutConfigTest {
   }
 
   @Test
+  void leasesAndRetentionsBeyondTheirBoundsAreRefusedSoStoredTimesStayInRange() {
+    ValidationException lease =
+        refusal(() -> CheckoutConfig.builder().lease(Duration.ofHours(25)).build());
+    ValidationException retention =
+        refusal(() -> CheckoutConfig.builder().retention(Duration.ofDays(401)).build());
+
+    assertThat(lease.field()).isEqualTo("lease");
+    assertThat(lease.reason()).contains("at most PT24H").contains("PT25H");
+    assertThat(retention.field()).isEqualTo("retention");
+    assertThat(retention.reason()).contains("at most PT9600H").contains("PT9624H");
+  }
+
+  @Test
   void aRetentionNoLongerThanTheLeaseIsRefusedWhenBuilt() {
     CheckoutConfig.Builder builder =
         CheckoutConfig.builder().lease(Duration.ofMinutes(5)).retention(Duration.ofMinutes(5));
@@ -108,7 +121,7 @@ class CheckoutConfigTest {
 
   @Test
   void aLeaseLongerThanTheDefaultRetentionIsRefusedWhenBuilt() {
-    CheckoutConfig.Builder builder = CheckoutConfig.builder().lease(Duration.ofDays(2));
+    CheckoutConfig.Builder builder = CheckoutConfig.builder().lease(Duration.ofHours(24));
 
     assertThatThrownBy(builder::build)
         .isInstanceOfSatisfying(
@@ -136,7 +149,7 @@ class CheckoutConfigTest {
     ValidationException e =
         refusal(() -> new CheckoutConfig(Duration.ZERO, Duration.ofHours(1), 3));
 
-    assertThat(e.reason()).isEqualTo("must be positive, but was PT0S");
+    assertThat(e.reason()).isEqualTo("must be positive and at most PT24H, but was PT0S");
   }
 
   @Test

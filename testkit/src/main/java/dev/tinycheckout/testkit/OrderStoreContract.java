@@ -140,6 +140,22 @@ public abstract class OrderStoreContract {
     assertThat(find(order.id())).contains(expected);
   }
 
+  /**
+   * Another instance whose clock runs behind the one that created the order (or an NTP step back)
+   * must not make a paid order unreadable: {@code updatedAt} never precedes {@code createdAt}.
+   */
+  @Test
+  void aStatusChangeStampedBeforeTheOrderWasCreatedKeepsUpdatedAtAtCreatedAt() {
+    Order order = insert(Kit.order(Kit.orderId(1), T0));
+
+    Optional<Order> paid =
+        updateStatus(order.id(), OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, T0.minusMillis(20));
+
+    assertThat(paid).isPresent();
+    assertThat(paid.orElseThrow().updatedAt()).isEqualTo(order.createdAt());
+    assertThat(find(order.id()).orElseThrow().updatedAt()).isEqualTo(order.createdAt());
+  }
+
   @Test
   void anOrderCanTravelEveryPathOfTheStateMachine() {
     Order toWithdraw = insert(Kit.order(Kit.orderId(1), T0));
