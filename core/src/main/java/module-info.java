@@ -12,6 +12,7 @@ module dev.tinycheckout.core {
   exports dev.tinycheckout.checkout;
   exports dev.tinycheckout.consent;
   exports dev.tinycheckout.fulfilment;
+  exports dev.tinycheckout.httpcache;
   exports dev.tinycheckout.idempotency;
   exports dev.tinycheckout.memory;
   exports dev.tinycheckout.money;
