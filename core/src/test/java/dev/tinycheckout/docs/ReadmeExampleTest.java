@@ -13,13 +13,7 @@ import dev.tinycheckout.money.Money;
 import dev.tinycheckout.payment.TestPaymentGateway;
 import dev.tinycheckout.store.CheckoutStorage;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,43 +72,7 @@ class ReadmeExampleTest {
 
   @Test
   void theReadmeShowsExactlyTheTestedSnippet() throws IOException {
-    Path root = Path.of("").toAbsolutePath();
-    while (!Files.exists(root.resolve("README.md")) && root.getParent() != null) {
-      root = root.getParent();
-    }
-    String readme = Files.readString(root.resolve("README.md"));
-    Matcher block = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
-    assertThat(block.find()).as("README.md has a ```java block").isTrue();
-
-    String source =
-        Files.readString(
-            root.resolve("core/src/test/java/dev/tinycheckout/docs/ReadmeExampleTest.java"));
-    String tagged =
-        source.substring(
-            source.indexOf("// tag::readme[]\n") + "// tag::readme[]\n".length(),
-            source.indexOf("    // end::readme[]"));
-    assertThat(normalize(block.group(1))).isEqualTo(normalize(tagged));
-  }
-
-  private static String normalize(String code) {
-    List<String> lines = code.lines().map(String::stripTrailing).toList();
-    int from = 0;
-    int to = lines.size();
-    while (from < to && lines.get(from).isBlank()) {
-      from++;
-    }
-    while (to > from && lines.get(to - 1).isBlank()) {
-      to--;
-    }
-    lines = lines.subList(from, to);
-    int indent =
-        lines.stream()
-            .filter(l -> !l.isBlank())
-            .mapToInt(l -> l.length() - l.stripLeading().length())
-            .min()
-            .orElse(0);
-    return lines.stream()
-        .map(l -> l.isBlank() ? "" : l.substring(Math.min(indent, l.length())))
-        .collect(Collectors.joining("\n"));
+    DocSnippets.assertPageShowsTaggedRegion(
+        "README.md", "core/src/test/java/dev/tinycheckout/docs/ReadmeExampleTest.java", "readme");
   }
 }

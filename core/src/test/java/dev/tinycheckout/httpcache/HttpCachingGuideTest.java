@@ -4,20 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.catalog.Sku;
+import dev.tinycheckout.docs.DocSnippets;
 import dev.tinycheckout.money.Money;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -105,44 +100,9 @@ class HttpCachingGuideTest {
 
   @Test
   void theGuideShowsExactlyTheTestedSnippet() throws IOException {
-    Path root = Path.of("").toAbsolutePath();
-    while (!Files.exists(root.resolve("docs/http-caching.md")) && root.getParent() != null) {
-      root = root.getParent();
-    }
-    String guide = Files.readString(root.resolve("docs/http-caching.md"));
-    Matcher block = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(guide);
-    assertThat(block.find()).as("docs/http-caching.md has a ```java block").isTrue();
-
-    String source =
-        Files.readString(
-            root.resolve(
-                "core/src/test/java/dev/tinycheckout/httpcache/HttpCachingGuideTest.java"));
-    String tagged =
-        source.substring(
-            source.indexOf("// tag::guide[]\n") + "// tag::guide[]\n".length(),
-            source.indexOf("    // end::guide[]"));
-    assertThat(normalize(block.group(1))).isEqualTo(normalize(tagged));
-  }
-
-  private static String normalize(String code) {
-    List<String> lines = code.lines().map(String::stripTrailing).toList();
-    int from = 0;
-    int to = lines.size();
-    while (from < to && lines.get(from).isBlank()) {
-      from++;
-    }
-    while (to > from && lines.get(to - 1).isBlank()) {
-      to--;
-    }
-    lines = lines.subList(from, to);
-    int indent =
-        lines.stream()
-            .filter(l -> !l.isBlank())
-            .mapToInt(l -> l.length() - l.stripLeading().length())
-            .min()
-            .orElse(0);
-    return lines.stream()
-        .map(l -> l.isBlank() ? "" : l.substring(Math.min(indent, l.length())))
-        .collect(Collectors.joining("\n"));
+    DocSnippets.assertPageShowsTaggedRegion(
+        "docs/http-caching.md",
+        "core/src/test/java/dev/tinycheckout/httpcache/HttpCachingGuideTest.java",
+        "guide");
   }
 }
