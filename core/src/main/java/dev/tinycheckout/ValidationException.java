@@ -63,9 +63,10 @@ public class ValidationException extends TinyCheckoutException {
 
   /**
    * Returns a copy of this failure whose field is prefixed with a path, such as {@code items[2]}.
+   * Subclasses with accessors of their own override it to keep their type.
    *
    * @param path the path of the enclosing object
-   * @return a failure naming {@code path + "." + field()}
+   * @return a failure of the same problem naming {@code path + "." + field()}
    */
   public ValidationException under(String path) {
     return new ValidationException(problem(), path + "." + field, reason);

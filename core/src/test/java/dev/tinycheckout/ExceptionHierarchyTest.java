@@ -98,6 +98,16 @@ class ExceptionHierarchyTest {
   private record Sample(TinyCheckoutException exception, boolean retryable) {}
 
   @Test
+  void aPathPrefixKeepsTheSubclassAndItsAccessors() {
+    ValidationException moved = new UnknownProductException("sku", Sku.of("tea")).under("items[3]");
+
+    assertThat(moved).isInstanceOf(UnknownProductException.class);
+    assertThat(moved.field()).isEqualTo("items[3].sku");
+    assertThat(moved.problem()).isEqualTo("unknown-product");
+    assertThat(((UnknownProductException) moved).sku()).isEqualTo(Sku.of("tea"));
+  }
+
+  @Test
   void coreDeclaresExceptionTypes() {
     assertThat(THROWABLES).contains(TinyCheckoutException.class, StorageException.class);
   }

@@ -24,6 +24,11 @@ public final class UnknownProductException extends ValidationException {
     this.sku = Objects.requireNonNull(sku, "sku");
   }
 
+  @Override
+  public UnknownProductException under(String path) {
+    return new UnknownProductException(path + "." + field(), sku);
+  }
+
   /**
    * The SKU that is not in the catalog.
    *

@@ -58,8 +58,11 @@ public record CheckoutRequest(
             "repeats SKU '" + items.get(i).sku() + "'; use one line per SKU");
       }
     }
-    if (acceptedTerms.length() > 64) {
-      throw new ValidationException("acceptedTerms", "must be at most 64 characters");
+    if (acceptedTerms.length() > 64 || acceptedTerms.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
+      // Terms versions are printable ASCII; this also keeps lone surrogates, which UTF-8 cannot
+      // encode, out of the request fingerprint.
+      throw new ValidationException(
+          "acceptedTerms", "must be at most 64 printable ASCII characters (a terms version)");
     }
     if (paymentToken.isBlank()
         || paymentToken.length() > 255

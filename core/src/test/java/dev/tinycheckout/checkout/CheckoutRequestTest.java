@@ -31,6 +31,24 @@ class CheckoutRequestTest {
     return catchThrowableOfType(ValidationException.class, building::run);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"v\uD800", "v\u00e9", "v\n1", "\u0000"})
+  void acceptedTermsOutsidePrintableAsciiAreRefusedSoEveryFingerprintIsWellDefined(String terms) {
+    ValidationException e =
+        catchThrowableOfType(
+            ValidationException.class,
+            () ->
+                CheckoutRequest.builder()
+                    .item("a", 1)
+                    .email("ada@example.com")
+                    .acceptedTerms(terms)
+                    .paymentToken("tok_ok")
+                    .build());
+
+    assertThat(e).isNotNull();
+    assertThat(e.field()).isEqualTo("acceptedTerms");
+  }
+
   @Test
   void buildsARequestFromRawValues() {
     CheckoutRequest request = valid().marketingOptIn(true).build();
