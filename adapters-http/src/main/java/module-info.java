@@ -1,0 +1,10 @@
+/** tinycheckout HTTP adapter: the checkout API of the HTTP contract, on any server. */
+module dev.tinycheckout.http {
+  requires transitive dev.tinycheckout.core;
+  requires tools.jackson.databind;
+  requires com.github.benmanes.caffeine;
+  requires org.slf4j;
+  requires static transitive org.jspecify;
+
+  exports dev.tinycheckout.http.cache;
+}
