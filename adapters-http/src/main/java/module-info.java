@@ -7,4 +7,5 @@ module dev.tinycheckout.http {
   requires static transitive org.jspecify;
 
   exports dev.tinycheckout.http.cache;
+  exports dev.tinycheckout.http.json;
 }

@@ -1,0 +1,160 @@
+package dev.tinycheckout.http.json;
+
+import dev.tinycheckout.catalog.Product;
+import dev.tinycheckout.money.Money;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import tools.jackson.core.JsonEncoding;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * Writes the response bodies of the HTTP contract as compact UTF-8 JSON.
+ *
+ * <ul>
+ *   <li>product: {@code {"sku","name","price":{"amount","currency"},"stock"}}
+ *   <li>product list: {@code {"products":[product...]}}
+ *   <li>terms: {@code {"version","text"}}
+ *   <li>problem (RFC 9457, {@code application/problem+json}): {@code
+ *       {"type","title","status","detail",...extensions}}
+ * </ul>
+ *
+ * <p>Money is always an object of integer minor units and an ISO 4217 code, never a float. Text is
+ * escaped as JSON requires; an unpaired UTF-16 surrogate, which UTF-8 cannot encode, is written as
+ * U+FFFD so that every output is valid JSON. Stateless and thread-safe.
+ */
+public final class ContractJsonWriter {
+  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+
+  private ContractJsonWriter() {}
+
+  /**
+   * A product.
+   *
+   * @param product the product
+   * @return {@code {"sku","name","price":{"amount","currency"},"stock"}} in UTF-8
+   */
+  public static byte[] product(Product product) {
+    Objects.requireNonNull(product, "product");
+    return write(g -> writeProduct(g, product));
+  }
+
+  /**
+   * The product list, in the given order.
+   *
+   * @param products the products
+   * @return {@code {"products":[product...]}} in UTF-8
+   */
+  public static byte[] products(List<Product> products) {
+    List<Product> copy = List.copyOf(Objects.requireNonNull(products, "products"));
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeName("products");
+          g.writeStartArray();
+          for (Product product : copy) {
+            writeProduct(g, product);
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
+  }
+
+  /**
+   * The terms a customer accepts at checkout.
+   *
+   * @param version the terms version, the value a checkout's {@code acceptedTerms} must carry
+   * @param text the terms text
+   * @return {@code {"version","text"}} in UTF-8
+   */
+  public static byte[] terms(String version, String text) {
+    Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(text, "text");
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeStringProperty("version", safe(version));
+          g.writeStringProperty("text", safe(text));
+          g.writeEndObject();
+        });
+  }
+
+  /**
+   * An RFC 9457 problem: the standard members, then the extensions in their order.
+   *
+   * @param problem the problem
+   * @return {@code {"type","title","status","detail",...}} in UTF-8
+   */
+  public static byte[] problem(Problem problem) {
+    Objects.requireNonNull(problem, "problem");
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeStringProperty("type", problem.type());
+          g.writeStringProperty("title", safe(problem.title()));
+          g.writeNumberProperty("status", problem.status());
+          g.writeStringProperty("detail", safe(problem.detail()));
+          for (Map.Entry<String, Object> e : problem.extensions().entrySet()) {
+            g.writeName(safe(e.getKey()));
+            Object value = e.getValue();
+            if (value instanceof String s) {
+              g.writeString(safe(s));
+            } else if (value instanceof Boolean b) {
+              g.writeBoolean(b);
+            } else {
+              g.writeNumber(((Number) value).longValue());
+            }
+          }
+          g.writeEndObject();
+        });
+  }
+
+  private static void writeProduct(JsonGenerator g, Product product) {
+    g.writeStartObject();
+    g.writeStringProperty("sku", product.sku().value());
+    g.writeStringProperty("name", safe(product.name()));
+    g.writeName("price");
+    writeMoney(g, product.price());
+    g.writeNumberProperty("stock", product.stock());
+    g.writeEndObject();
+  }
+
+  private static void writeMoney(JsonGenerator g, Money money) {
+    g.writeStartObject();
+    g.writeNumberProperty("amount", money.amount());
+    g.writeStringProperty("currency", money.currency().getCurrencyCode());
+    g.writeEndObject();
+  }
+
+  /** Replaces unpaired surrogates, which the UTF-8 encoder would refuse, with U+FFFD. */
+  static String safe(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isSurrogate(s.charAt(i))) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints()
+            .forEach(
+                c ->
+                    b.appendCodePoint(
+                        c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE ? 0xFFFD : c));
+        return b.toString();
+      }
+    }
+    return s;
+  }
+
+  private interface Body {
+    void writeTo(JsonGenerator g);
+  }
+
+  private static byte[] write(Body body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g =
+        FACTORY.createGenerator(ObjectWriteContext.empty(), out, JsonEncoding.UTF8)) {
+      body.writeTo(g);
+    }
+    return out.toByteArray();
+  }
+}
