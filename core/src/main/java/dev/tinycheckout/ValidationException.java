@@ -1,6 +1,7 @@
 package dev.tinycheckout;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Input that tinycheckout refuses: a value out of range, a malformed identifier, a request that
@@ -38,7 +39,21 @@ public class ValidationException extends TinyCheckoutException {
    * @param reason what is wrong
    */
   protected ValidationException(String problem, String field, String reason) {
-    super(problem, Objects.requireNonNull(field, "field") + ": " + reason, null);
+    this(problem, field, reason, null);
+  }
+
+  /**
+   * Creates a validation failure with a specific problem name and the failure that revealed it,
+   * such as a JSON parser's exception, for subclasses.
+   *
+   * @param problem the problem name
+   * @param field the offending field
+   * @param reason what is wrong
+   * @param cause the underlying failure, or {@code null}
+   */
+  protected ValidationException(
+      String problem, String field, String reason, @Nullable Throwable cause) {
+    super(problem, Objects.requireNonNull(field, "field") + ": " + reason, cause);
     this.field = field;
     this.reason = Objects.requireNonNull(reason, "reason");
   }

@@ -285,11 +285,7 @@ public final class CheckoutRequestReader {
     TokenStreamLocation at = e.getLocation();
     String where =
         at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-    MalformedRequestException failure =
-        new MalformedRequestException(path, "is not valid JSON: " + message + where);
-    // The core hierarchy fixes the cause at construction; keep Jackson's failure for diagnosis.
-    failure.addSuppressed(e);
-    return failure;
+    return new MalformedRequestException(path, "is not valid JSON: " + message + where, e);
   }
 
   /** Renders a parser context as a path such as {@code items[1].quantity}. */

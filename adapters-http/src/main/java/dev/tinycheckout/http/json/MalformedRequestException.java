@@ -31,6 +31,17 @@ public final class MalformedRequestException extends ValidationException {
   }
 
   /**
+   * Creates a failure with problem name {@code malformed-request} and the parser's exception.
+   *
+   * @param field the JSON path of the offending member, or {@value #ROOT}; never empty
+   * @param reason what is wrong with it
+   * @param cause the parser's exception
+   */
+  public MalformedRequestException(String field, String reason, Throwable cause) {
+    super("malformed-request", field, reason, cause);
+  }
+
+  /**
    * Returns a copy of this failure whose path is prefixed with the path of an enclosing object.
    *
    * @param path the path of the enclosing object, such as {@code items[2]}

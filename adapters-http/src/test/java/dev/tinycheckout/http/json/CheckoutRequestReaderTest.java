@@ -356,6 +356,15 @@ class CheckoutRequestReaderTest {
   }
 
   @Test
+  void aBodyThatIsNotJsonKeepsTheParsersExceptionAsItsCause() {
+    MalformedRequestException e =
+        catchThrowableOfType(MalformedRequestException.class, () -> READER.read("{\"items\": ["));
+
+    assertThat(e).isNotNull();
+    assertThat(e.getCause()).isInstanceOf(tools.jackson.core.JacksonException.class);
+  }
+
+  @Test
   void aMalformedRequestBecomesA400ProblemNamingTheField() {
     Problem problem = Problem.from(failure(withQuantity("1.5")));
 
