@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,21 +104,7 @@ class JdbcFaultTest {
     AtomicInteger unitsOfWork = new AtomicInteger();
     // Kills the connection of the finish unit of work before it commits, on each of the three
     // attempts the checkout makes (units of work 2, 3 and 4; 1 is the claim).
-    CheckoutStorage faulty =
-        new CheckoutStorage() {
-          @Override
-          public <T> T inTransaction(UnitOfWork<T> work) {
-            int n = unitsOfWork.incrementAndGet();
-            return jdbc.inTransaction(
-                tx -> {
-                  T result = work.run(tx);
-                  if (n >= 2 && n <= 4) {
-                    killTransactionsOf(ds);
-                  }
-                  return result;
-                });
-          }
-        };
+    CheckoutStorage faulty = killingBeforeCommit(jdbc, ds, unitsOfWork, n -> n >= 2 && n <= 4);
     TestPaymentGateway gateway = new TestPaymentGateway();
     Checkout checkout =
         Checkout.builder().storage(faulty).paymentGateway(gateway).termsVersion("v1").build();
@@ -153,21 +140,7 @@ class JdbcFaultTest {
     jdbc.inTransaction(
         tx -> tx.products().upsert(SKU, "Item", Money.of(100, "USD"), 5, Instant.now()));
     AtomicInteger unitsOfWork = new AtomicInteger();
-    CheckoutStorage faulty =
-        new CheckoutStorage() {
-          @Override
-          public <T> T inTransaction(UnitOfWork<T> work) {
-            int n = unitsOfWork.incrementAndGet();
-            return jdbc.inTransaction(
-                tx -> {
-                  T result = work.run(tx);
-                  if (n == 1) {
-                    killTransactionsOf(ds);
-                  }
-                  return result;
-                });
-          }
-        };
+    CheckoutStorage faulty = killingBeforeCommit(jdbc, ds, unitsOfWork, n -> n == 1);
     TestPaymentGateway gateway = new TestPaymentGateway();
     Checkout checkout =
         Checkout.builder().storage(faulty).paymentGateway(gateway).termsVersion("v1").build();
@@ -179,6 +152,28 @@ class JdbcFaultTest {
     assertThat(gateway.approvedCharges()).isEqualTo(1);
     assertThat(jdbc.inTransaction(tx -> tx.products().find(SKU)).orElseThrow().stock())
         .isEqualTo(4);
+  }
+
+  /**
+   * A storage that, for each unit of work whose number (from 1) passes {@code kill}, lets the work
+   * run and then kills its connection before the commit.
+   */
+  private static CheckoutStorage killingBeforeCommit(
+      JdbcStorage jdbc, DataSource ds, AtomicInteger unitsOfWork, IntPredicate kill) {
+    return new CheckoutStorage() {
+      @Override
+      public <T> T inTransaction(UnitOfWork<T> work) {
+        int n = unitsOfWork.incrementAndGet();
+        return jdbc.inTransaction(
+            tx -> {
+              T result = work.run(tx);
+              if (kill.test(n)) {
+                killTransactionsOf(ds);
+              }
+              return result;
+            });
+      }
+    };
   }
 
   @Test
