@@ -6,6 +6,7 @@ module dev.tinycheckout.http {
   requires org.slf4j;
   requires static transitive org.jspecify;
 
+  exports dev.tinycheckout.http;
   exports dev.tinycheckout.http.cache;
   exports dev.tinycheckout.http.json;
 }

@@ -2,7 +2,11 @@ package dev.tinycheckout.http.json;
 
 import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.money.Money;
+import dev.tinycheckout.order.Order;
+import dev.tinycheckout.order.OrderLine;
 import java.io.ByteArrayOutputStream;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -78,6 +82,43 @@ public final class ContractJsonWriter {
           g.writeStartObject();
           g.writeStringProperty("version", safe(version));
           g.writeStringProperty("text", safe(text));
+          g.writeEndObject();
+        });
+  }
+
+  /**
+   * An order, as {@code GET /orders/{id}} shows it; the same shape as the stored checkout answer.
+   *
+   * @param order the order
+   * @return {@code {"id","status","items":[...],"total","email","createdAt"}} in UTF-8
+   */
+  public static byte[] order(Order order) {
+    Objects.requireNonNull(order, "order");
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeStringProperty("id", order.id().toString());
+          g.writeStringProperty("status", order.status().name());
+          g.writeName("items");
+          g.writeStartArray();
+          for (OrderLine line : order.lines()) {
+            g.writeStartObject();
+            g.writeStringProperty("sku", line.sku().value());
+            g.writeNumberProperty("quantity", line.quantity());
+            g.writeName("unitPrice");
+            writeMoney(g, line.unitPrice());
+            g.writeName("lineTotal");
+            writeMoney(g, line.lineTotal());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeName("total");
+          writeMoney(g, order.total());
+          g.writeStringProperty("email", order.email().value());
+          g.writeStringProperty(
+              "createdAt",
+              DateTimeFormatter.ISO_INSTANT.format(
+                  order.createdAt().truncatedTo(ChronoUnit.MILLIS)));
           g.writeEndObject();
         });
   }

@@ -1,0 +1,775 @@
+package dev.tinycheckout.http;
+
+import dev.tinycheckout.StorageException;
+import dev.tinycheckout.TinyCheckoutException;
+import dev.tinycheckout.ValidationException;
+import dev.tinycheckout.catalog.Product;
+import dev.tinycheckout.catalog.Sku;
+import dev.tinycheckout.checkout.Checkout;
+import dev.tinycheckout.checkout.CheckoutConfig;
+import dev.tinycheckout.checkout.CheckoutRequest;
+import dev.tinycheckout.checkout.CheckoutResult;
+import dev.tinycheckout.http.cache.ProductCacheConfig;
+import dev.tinycheckout.http.cache.ProductReadCache;
+import dev.tinycheckout.http.cache.WarmUpReport;
+import dev.tinycheckout.http.json.CheckoutRequestReader;
+import dev.tinycheckout.http.json.ContractJsonWriter;
+import dev.tinycheckout.http.json.MalformedRequestException;
+import dev.tinycheckout.http.json.Problem;
+import dev.tinycheckout.httpcache.CacheControl;
+import dev.tinycheckout.httpcache.ConditionalRequest;
+import dev.tinycheckout.httpcache.EntityTag;
+import dev.tinycheckout.httpcache.HttpDates;
+import dev.tinycheckout.httpcache.Precondition;
+import dev.tinycheckout.httpcache.ResourceState;
+import dev.tinycheckout.idempotency.IdempotencyKey;
+import dev.tinycheckout.idempotency.IdempotencyKeyInUseException;
+import dev.tinycheckout.idempotency.IdempotencyKeyReusedException;
+import dev.tinycheckout.idempotency.StoredResponse;
+import dev.tinycheckout.order.Order;
+import dev.tinycheckout.order.OrderId;
+import dev.tinycheckout.order.OrderStatus;
+import dev.tinycheckout.payment.PaymentGateway;
+import dev.tinycheckout.payment.PaymentUnavailableException;
+import dev.tinycheckout.store.CheckoutStorage;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checkout API of the tinycheckout HTTP contract, independent of any server: request in,
+ * response out. Mount it with {@code dev.tinycheckout.http.jdk.JdkHttpMount}, {@code
+ * dev.tinycheckout.http.servlet.CheckoutServlet}, or any server that can turn its request into an
+ * {@link ApiRequest} (see {@code docs/mounting.md}).
+ *
+ * <p>Routes ({@code docs/http-api.md} has the shapes and every status):
+ *
+ * <ul>
+ *   <li>{@code GET /health}; {@code GET /terms}; {@code GET|HEAD /products}; {@code GET|HEAD
+ *       /products/{sku}} &mdash; cacheable: strong {@code ETag}, {@code Last-Modified}, {@code
+ *       Cache-Control} and {@code CDN-Cache-Control}, conditional requests answered 304 or 412 as
+ *       RFC 9110 section 13.2.2 orders them;
+ *   <li>{@code POST /checkout} &mdash; idempotent on {@code Idempotency-Key} through {@link
+ *       Checkout#placeOrder}; {@code GET /orders/{id}};
+ *   <li>{@code GET /admin/...} &mdash; bearer-token protected.
+ * </ul>
+ *
+ * <p>Every other path answers 404 {@code not-found}; a known path with another method 405 {@code
+ * method-not-allowed} with {@code Allow}. Every client error is an RFC 9457 problem; nothing of a
+ * refused request is stored. Bodies over {@value #MAX_BODY_BYTES} bytes are refused with 413 while
+ * reading, and with {@code Connection: close}, since the rest of such a body is never read.
+ *
+ * <p>Product reads go through a {@link ProductReadCache}, invalidated by this API's own write path,
+ * so the instance that sold an item never shows the old stock. Call {@link #warmUp()} before the
+ * server takes traffic.
+ *
+ * <p>Thread-safe; build one per shop and share it between all server threads.
+ */
+public final class CheckoutApi implements ApiHandler {
+  /** The largest request body accepted, in bytes; a longer one gets 413. */
+  public static final int MAX_BODY_BYTES = CheckoutRequestReader.MAX_BODY_BYTES;
+
+  /** The longest {@code max-age} this API gives product pages, so stock is never stale for long. */
+  public static final Duration MAX_PRODUCT_MAX_AGE = Duration.ofSeconds(60);
+
+  private static final Logger LOG = LoggerFactory.getLogger(CheckoutApi.class);
+  private static final String GET_HEAD = "GET, HEAD";
+  private static final String POST = "POST";
+  private static final byte[] UP = "{\"status\":\"UP\"}".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DOWN = "{\"status\":\"DOWN\"}".getBytes(StandardCharsets.US_ASCII);
+  private static final Sku HEALTH_PROBE = Sku.of("tinycheckout-health-probe");
+
+  private final CheckoutStorage storage;
+  private final Checkout checkout;
+  private final ProductReadCache cache;
+  private final Clock clock;
+  private final byte @Nullable [] adminToken;
+  private final String cacheControl;
+  private final String cdnCacheControl;
+  private final Rendered terms;
+
+  private CheckoutApi(Builder b) {
+    CheckoutStorage raw = require(b.storage, "storage");
+    PaymentGateway gateway = require(b.gateway, "paymentGateway");
+    String termsVersion = require(b.termsVersion, "terms");
+    String termsText = require(b.termsText, "terms");
+    this.clock = b.clock;
+    this.cache =
+        ProductReadCache.builder()
+            .storage(raw)
+            .config(b.cacheConfig)
+            .clock(b.clock)
+            .executor(b.executor)
+            .build();
+    this.storage = cache.invalidatingStorage();
+    this.checkout =
+        Checkout.builder()
+            .storage(storage)
+            .paymentGateway(gateway)
+            .termsVersion(termsVersion)
+            .clock(b.clock)
+            .config(b.checkoutConfig)
+            .build();
+    this.adminToken = b.adminToken == null ? null : b.adminToken.getBytes(StandardCharsets.UTF_8);
+    long maxAge = b.productMaxAge.toSeconds();
+    this.cacheControl =
+        CacheControl.builder()
+            .publicCache()
+            .maxAge(b.productMaxAge)
+            .staleWhileRevalidate(b.productMaxAge)
+            .build()
+            .toString();
+    // Shared caches may keep serving a product page while the shop is down; never while it is up.
+    this.cdnCacheControl =
+        CacheControl.builder()
+            .publicCache()
+            .maxAge(Duration.ofSeconds(maxAge))
+            .staleWhileRevalidate(b.productMaxAge)
+            .staleIfError(Duration.ofMinutes(5))
+            .build()
+            .toString();
+    byte[] termsBody = ContractJsonWriter.terms(termsVersion, termsText);
+    this.terms = new Rendered(termsBody, EntityTag.ofContent(termsBody), Optional.empty());
+  }
+
+  private static <T> T require(@Nullable T value, String name) {
+    if (value == null) {
+      throw new IllegalStateException(
+          name + " is required: call CheckoutApi.builder()." + name + "(...)");
+    }
+    return value;
+  }
+
+  /**
+   * A builder; {@code storage}, {@code paymentGateway} and {@code terms} are required.
+   *
+   * @return an empty builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Loads the catalog (or its first {@link ProductCacheConfig#warmUpLimit()} products) into the
+   * read cache. Call it once before the server accepts traffic, so the first buyers do not all miss
+   * at once.
+   *
+   * @return how many products were loaded, and how long it took
+   * @throws StorageException if the storage failed
+   */
+  public WarmUpReport warmUp() {
+    return cache.warm();
+  }
+
+  /**
+   * The engine behind {@code POST /checkout}, for callers that also place orders from Java. It
+   * writes through the same invalidating storage, so the read cache stays right.
+   *
+   * @return the checkout engine
+   */
+  public Checkout checkout() {
+    return checkout;
+  }
+
+  /**
+   * The product read cache behind the product routes.
+   *
+   * @return the cache
+   */
+  public ProductReadCache productCache() {
+    return cache;
+  }
+
+  @Override
+  public ApiResponse handle(ApiRequest request) {
+    Objects.requireNonNull(request, "request");
+    try {
+      return route(request);
+    } catch (RuntimeException e) {
+      LOG.error("unexpected failure answering {} {}", request.method(), request.path(), e);
+      return Responses.problem(
+          Problem.of(
+              "internal-error",
+              "Internal server error",
+              500,
+              "The server failed unexpectedly; nothing partial was stored. Try again later."));
+    }
+  }
+
+  // ---- routing -----------------------------------------------------------------------------
+
+  private ApiResponse route(ApiRequest request) {
+    String path = request.path();
+    String method = request.method();
+    List<String> segments = segments(path);
+    if (segments == null) {
+      return Responses.notFound("No resource at this path.");
+    }
+    int n = segments.size();
+    String first = n == 0 ? "" : segments.get(0);
+    @Nullable ApiResponse answer =
+        switch (first) {
+          case "health" -> n == 1 ? readOnly(method, this::health) : null;
+          case "terms" -> n == 1 ? readOnly(method, () -> cacheable(request, terms)) : null;
+          case "products" ->
+              n == 1
+                  ? readOnly(method, () -> productList(request))
+                  : n == 2 ? readOnly(method, () -> product(request, segments.get(1))) : null;
+          case "checkout" -> n == 1 ? post(method, () -> placeOrder(request)) : null;
+          case "orders" ->
+              n == 2
+                  ? readOnly(method, () -> order(segments.get(1)))
+                  : n == 3 && segments.get(2).equals("withdrawal")
+                      ? post(method, () -> withdraw(request, segments.get(1)))
+                      : null;
+          case "admin" ->
+              (n == 3 && segments.get(1).equals("audit") && segments.get(2).equals("verify"))
+                      || (n == 2 && segments.get(1).equals("consents"))
+                  ? admin(request, GET_HEAD)
+                  : null;
+          default -> null;
+        };
+    if (answer != null) {
+      return answer;
+    }
+    return Responses.notFound("No resource at this path.");
+  }
+
+  /**
+   * The path's segments, or {@code null} when the path can name nothing: an empty segment (double
+   * or trailing slash), a dot segment, or any percent-encoding (no route needs one).
+   */
+  private static @Nullable List<String> segments(String path) {
+    if (path.equals("/")) {
+      return List.of();
+    }
+    if (path.indexOf('%') >= 0) {
+      return null;
+    }
+    String[] parts = path.substring(1).split("/", -1);
+    for (String part : parts) {
+      if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+        return null;
+      }
+    }
+    return List.of(parts);
+  }
+
+  private interface Answer {
+    ApiResponse get();
+  }
+
+  private static ApiResponse readOnly(String method, Answer answer) {
+    if (method.equals("GET")) {
+      return answer.get();
+    }
+    if (method.equals("HEAD")) {
+      return Responses.withoutBody(answer.get());
+    }
+    return Responses.methodNotAllowed(method, GET_HEAD);
+  }
+
+  private static ApiResponse post(String method, Answer answer) {
+    return method.equals(POST) ? answer.get() : Responses.methodNotAllowed(method, POST);
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  private ApiResponse health() {
+    try {
+      storage.inTransaction(tx -> tx.products().find(HEALTH_PROBE));
+      return Responses.json(200, UP, Map.of("Cache-Control", Responses.NO_STORE));
+    } catch (RuntimeException e) {
+      LOG.warn("health check: the storage does not answer ({})", e.toString());
+      return Responses.json(503, DOWN, Map.of("Cache-Control", Responses.NO_STORE));
+    }
+  }
+
+  /** A cacheable representation: its body, strong validator and modification time. */
+  @SuppressWarnings("ArrayRecordComponent") // private, never compared
+  private record Rendered(byte[] body, EntityTag etag, Optional<Instant> lastModified) {}
+
+  private ApiResponse productList(ApiRequest request) {
+    List<Product> products = cache.all();
+    byte[] body = ContractJsonWriter.products(products);
+    Optional<Instant> lastModified =
+        products.stream().map(Product::updatedAt).max(Instant::compareTo);
+    return cacheable(request, new Rendered(body, EntityTag.ofContent(body), lastModified));
+  }
+
+  private ApiResponse product(ApiRequest request, String segment) {
+    Sku sku;
+    try {
+      sku = Sku.of(segment);
+    } catch (ValidationException e) {
+      return Responses.notFound("No product with this SKU.");
+    }
+    Optional<Product> product = cache.get(sku);
+    if (product.isEmpty()) {
+      return Responses.notFound("No product with SKU '" + sku + "'.");
+    }
+    byte[] body = ContractJsonWriter.product(product.get());
+    return cacheable(
+        request,
+        new Rendered(body, EntityTag.ofContent(body), Optional.of(product.get().updatedAt())));
+  }
+
+  private ApiResponse cacheable(ApiRequest request, Rendered r) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("ETag", r.etag.toString());
+    r.lastModified.ifPresent(at -> headers.put("Last-Modified", HttpDates.format(at)));
+    headers.put("Cache-Control", cacheControl);
+    headers.put("CDN-Cache-Control", cdnCacheControl);
+    ConditionalRequest conditions;
+    try {
+      conditions = ConditionalRequest.from(request.method(), name -> joined(request, name));
+    } catch (ValidationException e) {
+      return Responses.problem(Problem.from(e));
+    }
+    ResourceState state =
+        r.lastModified.isPresent()
+            ? ResourceState.of(r.etag, r.lastModified.get())
+            : ResourceState.of(r.etag);
+    Precondition outcome = conditions.evaluate(state, clock);
+    if (outcome == Precondition.NOT_MODIFIED) {
+      return new ApiResponse(304, headers, Responses.EMPTY);
+    }
+    if (outcome == Precondition.PRECONDITION_FAILED) {
+      return Responses.problem(
+          Problem.of(
+              "precondition-failed",
+              "Precondition failed",
+              412,
+              "The resource does not match If-Match or If-Unmodified-Since; fetch it again."),
+          Map.of("ETag", r.etag.toString()));
+    }
+    headers.put("Content-Type", Responses.JSON);
+    return new ApiResponse(200, headers, r.body);
+  }
+
+  /** A list-valued field sent on several lines is one list (RFC 9110 section 5.3). */
+  private static Optional<String> joined(ApiRequest request, String name) {
+    List<String> values = request.headers().values(name);
+    return switch (values.size()) {
+      case 0 -> Optional.empty();
+      case 1 -> Optional.of(values.get(0));
+      default -> Optional.of(String.join(", ", values));
+    };
+  }
+
+  private ApiResponse order(String segment) {
+    OrderId id;
+    try {
+      id = OrderId.parse(segment);
+    } catch (ValidationException e) {
+      return Responses.notFound("No order with this id.");
+    }
+    Optional<Order> order;
+    try {
+      order = storage.inTransaction(tx -> tx.orders().find(id));
+    } catch (StorageException e) {
+      return storageFailure(e, Map.of());
+    }
+    // A pending order is a checkout still running; a cancelled one was never placed.
+    if (order.isEmpty()
+        || !(order.get().status() == OrderStatus.PAID
+            || order.get().status() == OrderStatus.WITHDRAWN)) {
+      return Responses.notFound("No order with id " + id + ".");
+    }
+    return Responses.json(
+        200, ContractJsonWriter.order(order.get()), Map.of("Cache-Control", Responses.NO_STORE));
+  }
+
+  // ---- writes ------------------------------------------------------------------------------
+
+  /** What every keyed write shares: media type, body limit and key, in that order. */
+  private sealed interface Keyed permits Refused, Accepted {}
+
+  private record Refused(ApiResponse response) implements Keyed {}
+
+  @SuppressWarnings("ArrayRecordComponent") // private, never compared
+  private record Accepted(IdempotencyKey key, byte[] body) implements Keyed {}
+
+  private Keyed accept(ApiRequest request) {
+    Optional<String> contentType = request.headers().first("Content-Type");
+    if (contentType.isEmpty() || !isJson(contentType.get())) {
+      return new Refused(
+          Responses.problem(
+              Problem.of(
+                  "unsupported-media-type",
+                  "Unsupported media type",
+                  415,
+                  "Send the body as application/json (UTF-8)."),
+              Map.of("Accept-Post", Responses.JSON)));
+    }
+    List<String> keyLines = request.headers().values(IdempotencyKeyField.NAME);
+    if (keyLines.isEmpty()) {
+      return new Refused(
+          Responses.problem(
+              Problem.of(
+                  "idempotency-key-missing",
+                  "Idempotency key missing",
+                  400,
+                  "Send an Idempotency-Key header with a unique value per purchase, such as a"
+                      + " UUID, and the same value on every retry.")));
+    }
+    IdempotencyKey key;
+    try {
+      key = IdempotencyKeyField.parse(keyLines);
+    } catch (ValidationException e) {
+      return new Refused(Responses.problem(Problem.from(e)));
+    }
+    byte[] body;
+    try {
+      body = BodyReader.read(request.body(), request.headers(), MAX_BODY_BYTES);
+    } catch (BodyReader.TooLargeException e) {
+      return new Refused(
+          keyed(
+              Responses.problem(
+                  Problem.of(
+                      "payload-too-large",
+                      "Payload too large",
+                      413,
+                      "The body is over " + MAX_BODY_BYTES + " bytes; nothing was stored."),
+                  Map.of("Connection", "close")),
+              false));
+    } catch (UncheckedIOException e) {
+      return new Refused(
+          keyed(
+              Responses.problem(
+                  Problem.of(
+                      "malformed-request",
+                      "Malformed request",
+                      400,
+                      "The body could not be read completely; nothing was stored."),
+                  Map.of("Connection", "close")),
+              false));
+    }
+    return new Accepted(key, body);
+  }
+
+  private static boolean isJson(String contentType) {
+    int semicolon = contentType.indexOf(';');
+    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+    if (!type.equalsIgnoreCase("application/json")) {
+      return false;
+    }
+    // Only a charset parameter matters, and only UTF-8 (RFC 8259 section 8.1) is accepted.
+    String params = semicolon < 0 ? "" : contentType.substring(semicolon).toLowerCase(Locale.ROOT);
+    int charset = params.indexOf("charset=");
+    if (charset < 0) {
+      return true;
+    }
+    String value = params.substring(charset + "charset=".length()).replace("\"", "").trim();
+    int end = value.indexOf(';');
+    return (end < 0 ? value : value.substring(0, end)).trim().equals("utf-8");
+  }
+
+  private ApiResponse placeOrder(ApiRequest request) {
+    Keyed keyed = accept(request);
+    if (keyed instanceof Refused refused) {
+      return refused.response;
+    }
+    Accepted accepted = (Accepted) keyed;
+    CheckoutRequest checkoutRequest;
+    try {
+      checkoutRequest = CheckoutRequestReader.ofDefaults().read(accepted.body);
+    } catch (ValidationException e) {
+      return keyed(Responses.problem(Problem.from(e)), false);
+    }
+    try {
+      CheckoutResult result = checkout.placeOrder(accepted.key, checkoutRequest);
+      return stored(result.response(), result.replayed());
+    } catch (TinyCheckoutException e) {
+      return keyed(failure(e), false);
+    }
+  }
+
+  private ApiResponse withdraw(ApiRequest request, String segment) {
+    OrderId id;
+    try {
+      id = OrderId.parse(segment);
+    } catch (ValidationException e) {
+      return Responses.notFound("No order with this id.");
+    }
+    Keyed keyed = accept(request);
+    if (keyed instanceof Refused refused) {
+      return refused.response;
+    }
+    return keyed(
+        Responses.problem(
+            Problem.of(
+                "not-implemented",
+                "Not implemented",
+                501,
+                "Withdrawal of order " + id + " arrives with the withdrawal engine.")),
+        false);
+  }
+
+  private static ApiResponse stored(StoredResponse stored, boolean replayed) {
+    Map<String, String> headers = new LinkedHashMap<>(stored.headers());
+    headers.put("Cache-Control", Responses.NO_STORE);
+    headers.put("Idempotent-Replayed", Boolean.toString(replayed));
+    return new ApiResponse(stored.status(), headers, stored.body());
+  }
+
+  private static ApiResponse keyed(ApiResponse response, boolean replayed) {
+    Map<String, String> headers = new LinkedHashMap<>(response.headers());
+    headers.put("Idempotent-Replayed", Boolean.toString(replayed));
+    return new ApiResponse(response.status(), headers, response.body());
+  }
+
+  /** The answer to a failure the engine did not store. */
+  private static ApiResponse failure(TinyCheckoutException e) {
+    if (e instanceof IdempotencyKeyInUseException inUse) {
+      return Responses.problem(
+          Problem.from(e, 409, "Idempotency key in use"),
+          Map.of("Retry-After", Long.toString(Math.max(1, inUse.retryAfter().toSeconds()))));
+    }
+    if (e instanceof IdempotencyKeyReusedException) {
+      return Responses.problem(Problem.from(e, 422, "Idempotency key reused"));
+    }
+    if (e instanceof MalformedRequestException malformed) {
+      return Responses.problem(Problem.from(malformed));
+    }
+    if (e instanceof ValidationException invalid) {
+      return Responses.problem(Problem.from(invalid));
+    }
+    if (e instanceof PaymentUnavailableException) {
+      return Responses.problem(
+          Problem.from(e, 503, "Payment unavailable"), Map.of("Retry-After", "2"));
+    }
+    if (e instanceof StorageException storageFailure) {
+      return storageFailure(storageFailure, Map.of());
+    }
+    return Responses.problem(Problem.from(e, 500, "Checkout failed"));
+  }
+
+  private static ApiResponse storageFailure(StorageException e, Map<String, String> extra) {
+    LOG.warn("storage failure: {}", e.toString());
+    if (e.isRetryable()) {
+      Map<String, String> headers = new LinkedHashMap<>(extra);
+      headers.put("Retry-After", "1");
+      return Responses.problem(
+          Problem.of(
+              "service-unavailable",
+              "Service unavailable",
+              503,
+              "The database is briefly unavailable; nothing partial was stored. Retry with the"
+                  + " same Idempotency-Key."),
+          headers);
+    }
+    return Responses.problem(
+        Problem.of(
+            "internal-error",
+            "Internal server error",
+            500,
+            "The database refused the operation; nothing partial was stored."),
+        extra);
+  }
+
+  // ---- admin -------------------------------------------------------------------------------
+
+  private ApiResponse admin(ApiRequest request, String allow) {
+    if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+      return Responses.methodNotAllowed(request.method(), allow);
+    }
+    if (!authorized(request)) {
+      return Responses.problem(
+          Problem.of(
+              "unauthorized",
+              "Unauthorized",
+              401,
+              "Send Authorization: Bearer <admin token>; admin routes are closed when no admin"
+                  + " token is configured."),
+          Map.of("WWW-Authenticate", "Bearer realm=\"tinycheckout-admin\""));
+    }
+    return Responses.problem(
+        Problem.of(
+            "not-implemented",
+            "Not implemented",
+            501,
+            "This admin route arrives with the consent audit trail."));
+  }
+
+  private boolean authorized(ApiRequest request) {
+    byte[] expected = adminToken;
+    if (expected == null) {
+      return false;
+    }
+    Optional<String> header = request.headers().first("Authorization");
+    if (header.isEmpty() || header.get().length() < 7) {
+      return false;
+    }
+    String value = header.get();
+    if (!value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    byte[] given = value.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+    return MessageDigest.isEqual(expected, given);
+  }
+
+  /** Builds a {@link CheckoutApi}. Not thread-safe; each setter validates at once. */
+  public static final class Builder {
+    private @Nullable CheckoutStorage storage;
+    private @Nullable PaymentGateway gateway;
+    private @Nullable String termsVersion;
+    private @Nullable String termsText;
+    private @Nullable String adminToken;
+    private CheckoutConfig checkoutConfig = CheckoutConfig.ofDefaults();
+    private ProductCacheConfig cacheConfig = ProductCacheConfig.ofDefaults();
+    private Duration productMaxAge = Duration.ofSeconds(5);
+    private Clock clock = Clock.systemUTC();
+    private Executor executor = ForkJoinPool.commonPool();
+
+    private Builder() {}
+
+    /**
+     * The shop's storage. The API wraps it so its writes invalidate the product read cache.
+     *
+     * @param storage the storage
+     * @return this builder
+     */
+    public Builder storage(CheckoutStorage storage) {
+      this.storage = Objects.requireNonNull(storage, "storage");
+      return this;
+    }
+
+    /**
+     * The payment gateway that charges customers.
+     *
+     * @param gateway the gateway
+     * @return this builder
+     */
+    public Builder paymentGateway(PaymentGateway gateway) {
+      this.gateway = Objects.requireNonNull(gateway, "gateway");
+      return this;
+    }
+
+    /**
+     * The terms of sale a customer accepts at checkout, served at {@code GET /terms}.
+     *
+     * @param version the version a checkout's {@code acceptedTerms} must equal
+     * @param text the text of the terms
+     * @return this builder
+     * @throws IllegalArgumentException if the version or text is blank
+     */
+    public Builder terms(String version, String text) {
+      Objects.requireNonNull(version, "version");
+      Objects.requireNonNull(text, "text");
+      if (version.isBlank() || text.isBlank()) {
+        throw new IllegalArgumentException("terms version and text must not be blank");
+      }
+      this.termsVersion = version;
+      this.termsText = text;
+      return this;
+    }
+
+    /**
+     * The checkout engine's configuration; defaults to {@link CheckoutConfig#ofDefaults()}.
+     *
+     * @param config the configuration
+     * @return this builder
+     */
+    public Builder checkoutConfig(CheckoutConfig config) {
+      this.checkoutConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * The product read cache's configuration; defaults to {@link ProductCacheConfig#ofDefaults()}.
+     *
+     * @param config the configuration
+     * @return this builder
+     */
+    public Builder productCacheConfig(ProductCacheConfig config) {
+      this.cacheConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * How long browsers and shared caches may use a product page, the product list or the terms
+     * without asking again ({@code max-age}, and as long again {@code stale-while-revalidate}).
+     * Default 5 seconds.
+     *
+     * @param maxAge whole seconds, 0 to {@link #MAX_PRODUCT_MAX_AGE}
+     * @return this builder
+     * @throws IllegalArgumentException if negative, over 60 seconds, or not whole seconds
+     */
+    public Builder productMaxAge(Duration maxAge) {
+      Objects.requireNonNull(maxAge, "maxAge");
+      if (maxAge.isNegative()
+          || maxAge.compareTo(MAX_PRODUCT_MAX_AGE) > 0
+          || maxAge.toNanosPart() != 0) {
+        throw new IllegalArgumentException(
+            "productMaxAge must be whole seconds from 0 to 60, but was " + maxAge);
+      }
+      this.productMaxAge = maxAge;
+      return this;
+    }
+
+    /**
+     * The bearer token that opens the admin routes. Without one, they answer 401 to everyone.
+     *
+     * @param token at least 16 characters of printable ASCII
+     * @return this builder
+     * @throws IllegalArgumentException if the token is shorter or holds other characters
+     */
+    public Builder adminToken(String token) {
+      Objects.requireNonNull(token, "token");
+      if (token.length() < 16 || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        throw new IllegalArgumentException(
+            "adminToken must be at least 16 printable ASCII characters without spaces, but had "
+                + token.length());
+      }
+      this.adminToken = token;
+      return this;
+    }
+
+    /**
+     * The clock for order times, key expiry and cache ages; defaults to the system UTC clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The executor that refreshes hot products in the background; defaults to the common pool.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Builds the API.
+     *
+     * @return a new API
+     * @throws IllegalStateException if storage, paymentGateway or terms is missing
+     */
+    public CheckoutApi build() {
+      return new CheckoutApi(this);
+    }
+  }
+}

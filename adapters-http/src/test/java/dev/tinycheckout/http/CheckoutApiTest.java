@@ -1,0 +1,103 @@
+package dev.tinycheckout.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tinycheckout.catalog.Sku;
+import dev.tinycheckout.memory.InMemoryStorage;
+import dev.tinycheckout.money.Money;
+import dev.tinycheckout.payment.TestPaymentGateway;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The server-neutral API, called directly; the socket-level suite is {@code HttpContractKit}. */
+class CheckoutApiTest {
+  private static final String BODY =
+      "{\"items\":[{\"sku\":\"one-dollar-item\",\"quantity\":1}],\"email\":\"jo@example.com\","
+          + "\"acceptedTerms\":\"v1\",\"paymentToken\":\"tok_ok\"}";
+
+  private InMemoryStorage storage;
+  private CheckoutApi api;
+
+  @BeforeEach
+  void setUp() {
+    storage = InMemoryStorage.create();
+    storage.inTransaction(
+        tx ->
+            tx.products()
+                .upsert(
+                    Sku.of("one-dollar-item"),
+                    "The One Dollar Item",
+                    Money.parse("1.00", "USD"),
+                    10,
+                    Instant.parse("2026-11-25T00:00:00Z")));
+    api =
+        CheckoutApi.builder()
+            .storage(storage)
+            .paymentGateway(new TestPaymentGateway())
+            .terms("v1", "Terms of sale.")
+            .build();
+  }
+
+  private ApiResponse call(String method, String path, Map<String, String> headers, String body) {
+    Map<String, List<String>> fields = new LinkedHashMap<>();
+    headers.forEach((k, v) -> fields.put(k, List.of(v)));
+    InputStream in = new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
+    return api.handle(
+        new ApiRequest(method, path, Optional.empty(), RequestHeaders.of(fields), in));
+  }
+
+  private static String text(ApiResponse r) {
+    return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aCheckoutIsPlacedThenReplayedWithTheSameAnswer() {
+    Map<String, String> h = Map.of("Content-Type", "application/json", "Idempotency-Key", "k1");
+    ApiResponse first = call("POST", "/checkout", h, BODY);
+    ApiResponse again =
+        call(
+            "POST",
+            "/checkout",
+            Map.of("Content-Type", "application/json", "Idempotency-Key", "\"k1\""),
+            BODY);
+    assertThat(first.status()).as(text(first)).isEqualTo(201);
+    assertThat(first.header("Idempotent-Replayed")).contains("false");
+    assertThat(again.status()).isEqualTo(201);
+    assertThat(again.header("Idempotent-Replayed")).contains("true");
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(again.header("Location")).isEqualTo(first.header("Location"));
+    ApiResponse order = call("GET", first.header("Location").orElseThrow(), Map.of(), "");
+    assertThat(order.status()).isEqualTo(200);
+    assertThat(text(order)).isEqualTo(text(first));
+    ApiResponse product = call("GET", "/products/one-dollar-item", Map.of(), "");
+    assertThat(text(product)).contains("\"stock\":9");
+  }
+
+  @Test
+  void aProductAnswers304ToItsOwnEtag() {
+    ApiResponse first = call("GET", "/products/one-dollar-item", Map.of(), "");
+    String etag = first.header("ETag").orElseThrow();
+    ApiResponse second =
+        call("GET", "/products/one-dollar-item", Map.of("If-None-Match", etag), "");
+    assertThat(second.status()).isEqualTo(304);
+    assertThat(second.body()).isEmpty();
+    assertThat(second.header("ETag")).contains(etag);
+    assertThat(second.header("Cache-Control")).isEqualTo(first.header("Cache-Control"));
+  }
+
+  @Test
+  void aKnownPathWithAnotherMethodAnswers405WithAllow() {
+    ApiResponse r = call("DELETE", "/checkout", Map.of(), "");
+    assertThat(r.status()).isEqualTo(405);
+    assertThat(r.header("Allow")).contains("POST");
+    assertThat(call("GET", "/products/..", Map.of(), "").status()).isEqualTo(404);
+  }
+}
