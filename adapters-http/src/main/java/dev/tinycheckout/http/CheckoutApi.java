@@ -32,6 +32,8 @@ import dev.tinycheckout.order.OrderStatus;
 import dev.tinycheckout.payment.PaymentGateway;
 import dev.tinycheckout.payment.PaymentUnavailableException;
 import dev.tinycheckout.store.CheckoutStorage;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -194,6 +196,25 @@ public final class CheckoutApi implements ApiHandler {
     return cache;
   }
 
+  /**
+   * The OpenAPI 3.1 document of the routes this API serves, as shipped in this jar (also in the
+   * repository at {@code adapters-http/src/main/resources/dev/tinycheckout/http/openapi.json}). A
+   * shop may serve it, for example at {@code /openapi.json}.
+   *
+   * @return a fresh copy of the UTF-8 JSON document
+   * @throws IllegalStateException if the jar lacks the document (a broken build)
+   */
+  public static byte[] openApiDocument() {
+    try (InputStream in = CheckoutApi.class.getResourceAsStream("openapi.json")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.json is missing from the tinycheckout-http jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading openapi.json failed", e);
+    }
+  }
+
   @Override
   public ApiResponse handle(ApiRequest request) {
     Objects.requireNonNull(request, "request");
@@ -239,7 +260,7 @@ public final class CheckoutApi implements ApiHandler {
           case "admin" ->
               (n == 3 && segments.get(1).equals("audit") && segments.get(2).equals("verify"))
                       || (n == 2 && segments.get(1).equals("consents"))
-                  ? admin(request, GET_HEAD)
+                  ? readOnly(method, () -> admin(request))
                   : null;
           default -> null;
         };
@@ -334,17 +355,19 @@ public final class CheckoutApi implements ApiHandler {
     r.lastModified.ifPresent(at -> headers.put("Last-Modified", HttpDates.format(at)));
     headers.put("Cache-Control", cacheControl);
     headers.put("CDN-Cache-Control", cdnCacheControl);
-    ConditionalRequest conditions;
-    try {
-      conditions = ConditionalRequest.from(request.method(), name -> joined(request, name));
-    } catch (ValidationException e) {
-      return Responses.problem(Problem.from(e));
-    }
     ResourceState state =
         r.lastModified.isPresent()
             ? ResourceState.of(r.etag, r.lastModified.get())
             : ResourceState.of(r.etag);
-    Precondition outcome = conditions.evaluate(state, clock);
+    Precondition outcome;
+    try {
+      // Entity-tag lists are parsed while evaluating: a malformed one is the client's error.
+      outcome =
+          ConditionalRequest.from(request.method(), name -> joined(request, name))
+              .evaluate(state, clock);
+    } catch (ValidationException e) {
+      return Responses.problem(Problem.from(e, 400, "Malformed precondition"));
+    }
     if (outcome == Precondition.NOT_MODIFIED) {
       return new ApiResponse(304, headers, Responses.EMPTY);
     }
@@ -405,18 +428,19 @@ public final class CheckoutApi implements ApiHandler {
   private record Accepted(IdempotencyKey key, byte[] body) implements Keyed {}
 
   private Keyed accept(ApiRequest request) {
+    List<String> keyLines = request.headers().values(IdempotencyKeyField.NAME);
     Optional<String> contentType = request.headers().first("Content-Type");
     if (contentType.isEmpty() || !isJson(contentType.get())) {
-      return new Refused(
+      ApiResponse unsupported =
           Responses.problem(
               Problem.of(
                   "unsupported-media-type",
                   "Unsupported media type",
                   415,
                   "Send the body as application/json (UTF-8)."),
-              Map.of("Accept-Post", Responses.JSON)));
+              Map.of("Accept-Post", Responses.JSON));
+      return new Refused(keyLines.isEmpty() ? unsupported : keyed(unsupported, false));
     }
-    List<String> keyLines = request.headers().values(IdempotencyKeyField.NAME);
     if (keyLines.isEmpty()) {
       return new Refused(
           Responses.problem(
@@ -584,10 +608,7 @@ public final class CheckoutApi implements ApiHandler {
 
   // ---- admin -------------------------------------------------------------------------------
 
-  private ApiResponse admin(ApiRequest request, String allow) {
-    if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-      return Responses.methodNotAllowed(request.method(), allow);
-    }
+  private ApiResponse admin(ApiRequest request) {
     if (!authorized(request)) {
       return Responses.problem(
           Problem.of(

@@ -100,4 +100,10 @@ class CheckoutApiTest {
     assertThat(r.header("Allow")).contains("POST");
     assertThat(call("GET", "/products/..", Map.of(), "").status()).isEqualTo(404);
   }
+
+  @Test
+  void theOpenApiDocumentShipsWithTheApi() {
+    String document = new String(CheckoutApi.openApiDocument(), StandardCharsets.UTF_8);
+    assertThat(document).contains("\"openapi\"").contains("\"/checkout\"");
+  }
 }
