@@ -11,9 +11,12 @@ import dev.tinycheckout.idempotency.IdempotencyKeyReusedException;
 import dev.tinycheckout.idempotency.InvalidIdempotencyKeyException;
 import dev.tinycheckout.money.Money;
 import dev.tinycheckout.money.MoneyArithmeticException;
+import dev.tinycheckout.order.AlreadyWithdrawnException;
 import dev.tinycheckout.order.IllegalOrderTransitionException;
 import dev.tinycheckout.order.OrderId;
+import dev.tinycheckout.order.OrderNotFoundException;
 import dev.tinycheckout.order.OrderStatus;
+import dev.tinycheckout.order.WithdrawalPeriodExpiredException;
 import dev.tinycheckout.payment.PaymentUnavailableException;
 import java.io.File;
 import java.io.IOException;
@@ -23,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -93,7 +97,13 @@ class ExceptionHierarchyTest {
               new IllegalOrderTransitionException(
                   OrderId.generate(Clock.systemUTC()), OrderStatus.PAID, OrderStatus.CANCELLED),
               false),
-          new Sample(new PaymentUnavailableException("timed out", null), true));
+          new Sample(new PaymentUnavailableException("timed out", null), true),
+          new Sample(new OrderNotFoundException(OrderId.generate(Clock.systemUTC())), false),
+          new Sample(new AlreadyWithdrawnException(OrderId.generate(Clock.systemUTC())), false),
+          new Sample(
+              new WithdrawalPeriodExpiredException(
+                  OrderId.generate(Clock.systemUTC()), Instant.parse("2026-12-09T10:00:00Z")),
+              false));
 
   private record Sample(TinyCheckoutException exception, boolean retryable) {}
 
@@ -190,7 +200,10 @@ class ExceptionHierarchyTest {
             "money-overflow",
             "currency-mismatch",
             "illegal-order-transition",
-            "payment-unavailable");
+            "payment-unavailable",
+            "not-found",
+            "already-withdrawn",
+            "withdrawal-period-expired");
   }
 
   @Test
@@ -201,6 +214,26 @@ class ExceptionHierarchyTest {
     assertThat(e.problem()).isEqualTo("idempotency-key-invalid");
     assertThat(e.reason()).isEqualTo("must not be empty");
     assertThat(e).hasMessage("req.Idempotency-Key: must not be empty");
+  }
+
+  @Test
+  void withdrawalFailuresCarryTheOrderAndPointToTheirDocsAnchor() {
+    OrderId id = OrderId.generate(Clock.systemUTC());
+    Instant deadline = Instant.parse("2026-12-09T10:00:00Z");
+
+    OrderNotFoundException notFound = new OrderNotFoundException(id);
+    AlreadyWithdrawnException withdrawn = new AlreadyWithdrawnException(id);
+    WithdrawalPeriodExpiredException expired = new WithdrawalPeriodExpiredException(id, deadline);
+
+    assertThat(notFound.orderId()).isEqualTo(id);
+    assertThat(notFound).hasMessageContaining(id.toString()).hasMessageEndingWith("#not-found)");
+    assertThat(withdrawn.orderId()).isEqualTo(id);
+    assertThat(withdrawn).hasMessageEndingWith("#already-withdrawn)");
+    assertThat(expired.orderId()).isEqualTo(id);
+    assertThat(expired.deadline()).isEqualTo(deadline);
+    assertThat(expired)
+        .hasMessageContaining("2026-12-09T10:00:00Z")
+        .hasMessageEndingWith("#withdrawal-period-expired)");
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.tinycheckout.ValidationException;
 import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.catalog.UnknownProductException;
 import dev.tinycheckout.consent.ConsentAction;
+import dev.tinycheckout.consent.ConsentEntry;
 import dev.tinycheckout.consent.ConsentEvidence;
 import dev.tinycheckout.consent.ConsentPurpose;
 import dev.tinycheckout.consent.ConsentRequiredException;
@@ -17,10 +18,13 @@ import dev.tinycheckout.idempotency.RequestFingerprint;
 import dev.tinycheckout.idempotency.StoredResponse;
 import dev.tinycheckout.internal.JsonWriter;
 import dev.tinycheckout.money.MoneyArithmeticException;
+import dev.tinycheckout.order.AlreadyWithdrawnException;
 import dev.tinycheckout.order.Order;
 import dev.tinycheckout.order.OrderId;
 import dev.tinycheckout.order.OrderLine;
+import dev.tinycheckout.order.OrderNotFoundException;
 import dev.tinycheckout.order.OrderStatus;
+import dev.tinycheckout.order.WithdrawalPeriodExpiredException;
 import dev.tinycheckout.payment.PaymentGateway;
 import dev.tinycheckout.payment.PaymentRequest;
 import dev.tinycheckout.payment.PaymentResult;
@@ -44,7 +48,8 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The single write path for orders: the only code in tinycheckout that creates one.
+ * The single write path for orders: the only code in tinycheckout that creates one ({@link
+ * #placeOrder}) or withdraws one ({@link #withdraw}).
  *
  * <p>{@link #placeOrder} is idempotent on its {@link IdempotencyKey}, with the rules of the IETF
  * httpapi {@code Idempotency-Key} draft and Stripe:
@@ -79,6 +84,11 @@ import org.slf4j.MDC;
  *
  * <p>No database lock is held while the payment provider is called, so the stock row of a popular
  * product is locked for milliseconds, not for a payment round trip.
+ *
+ * <p>{@link #withdraw} calls no provider (the refund is requested through the outbox), so it runs
+ * in a single unit of work: claim the key, check the order, move it from {@link OrderStatus#PAID}
+ * to {@link OrderStatus#WITHDRAWN}, return the stock, enqueue the event, append the consent entry
+ * and store the answer, all or nothing.
  *
  * <p>Thread-safe; build one per shop with {@link #builder()} and share it.
  */
@@ -167,6 +177,59 @@ public final class Checkout {
       Answered answered = (Answered) step;
       CheckoutResult result = result(answered.record, answered.replayed);
       LOG.info("checkout outcome={} replayed={}", result.outcome(), result.replayed());
+      return result;
+    } finally {
+      MDC.remove(MDC_ORDER_ID);
+      MDC.remove(MDC_IDEMPOTENCY_KEY);
+    }
+  }
+
+  /**
+   * Withdraws a paid order at its customer's request (the EU withdrawal function), idempotently on
+   * the key, in one unit of work: the order becomes {@link OrderStatus#WITHDRAWN}, the stock of
+   * every line returns, a {@link ConsentAction#WITHDRAWN} entry joins the consent trail, an {@value
+   * OutboxEvent#ORDER_WITHDRAWN} event asks the fulfilment hooks to refund the total and confirm to
+   * the customer, and the 200 answer is stored under the key. Either all of it commits or none of
+   * it does.
+   *
+   * <p>The key follows the rules of {@link #placeOrder}, in the same key space: the same request
+   * after completion gets the stored answer again, byte for byte, marked {@link
+   * WithdrawalResult#replayed() replayed}; a key already used for another request (a checkout, or a
+   * withdrawal of another order or with another email or name) gets {@link
+   * IdempotencyKeyReusedException}, even while that request still runs. A refusal stores nothing,
+   * so the client may correct the request and send it again with the same key.
+   *
+   * <p>Of many concurrent withdrawals of one order under different keys exactly one succeeds (the
+   * status compare-and-set decides) and the others get {@link AlreadyWithdrawnException}.
+   *
+   * @param key the client's idempotency key, in its scope
+   * @param request the validated request
+   * @return the stored answer; {@link WithdrawalResult#replayed()} tells a replay
+   * @throws OrderNotFoundException if no order has the id, the email is not the order's (compared
+   *     ignoring case), or the order is not one the customer can see (awaiting payment or
+   *     cancelled); nothing stored
+   * @throws AlreadyWithdrawnException if the order was withdrawn under another key; nothing stored
+   * @throws WithdrawalPeriodExpiredException if the order was placed more than {@link
+   *     CheckoutConfig#withdrawalPeriod()} ago; nothing stored
+   * @throws IdempotencyKeyInUseException if an attempt with the same key and request is running
+   * @throws IdempotencyKeyReusedException if the key was used with another request
+   * @throws StorageException if the storage failed; nothing partial is visible, retry with the same
+   *     key when {@link StorageException#isRetryable()}
+   */
+  public WithdrawalResult withdraw(IdempotencyKey key, WithdrawalRequest request) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(request, "request");
+    RequestFingerprint fingerprint = request.fingerprint();
+    MDC.put(MDC_IDEMPOTENCY_KEY, keyHash(key));
+    MDC.put(MDC_ORDER_ID, request.orderId().toString());
+    try {
+      // Chosen once, outside the retried unit of work: if the withdrawal commits but its
+      // acknowledgement is lost, the retry recognises its own answer by this id and reports it as
+      // the first answer, not as a replay.
+      String receiptId = UUID.randomUUID().toString();
+      WithdrawalResult result =
+          transact(tx -> withdrawal(tx, key, fingerprint, request, receiptId));
+      LOG.info("withdrawal replayed={}", result.replayed());
       return result;
     } finally {
       MDC.remove(MDC_ORDER_ID);
@@ -462,6 +525,142 @@ public final class Checkout {
       throw new IdempotencyKeyInUseException(RETRY_AFTER);
     }
     return done;
+  }
+
+  // ---- withdrawal: one unit of work ---------------------------------------------------------
+
+  private WithdrawalResult withdrawal(
+      StorageTransaction tx,
+      IdempotencyKey key,
+      RequestFingerprint fp,
+      WithdrawalRequest request,
+      String receiptId) {
+    Instant now = clock.instant();
+    Optional<IdempotencyRecord> found = tx.idempotency().find(key);
+    IdempotencyRecord claim;
+    long previousFence;
+    if (found.isEmpty() || found.get().isPurgeable(now)) {
+      previousFence = found.map(IdempotencyRecord::fence).orElse(0L);
+      claim =
+          IdempotencyRecord.claimed(
+              key,
+              fp,
+              previousFence + 1,
+              now,
+              now.plus(config.lease()),
+              now.plus(config.retention()));
+    } else {
+      IdempotencyRecord existing = found.get();
+      if (!existing.fingerprint().equals(fp)) {
+        throw new IdempotencyKeyReusedException();
+      }
+      if (existing.isCompleted()) {
+        // Our own answer, committed by an earlier try whose acknowledgement was lost, is the first
+        // answer; any other is a replay.
+        boolean ours = existing.reference().equals(receiptId);
+        return new WithdrawalResult(
+            existing.response().orElseThrow(), !ours, request.orderId(), existing.reference());
+      }
+      // A withdrawal commits complete or not at all, so an unfinished record with this request
+      // comes from an attempt that is still running elsewhere, or from one that died.
+      if (!existing.isLeaseExpired(now)) {
+        throw new IdempotencyKeyInUseException(RETRY_AFTER);
+      }
+      previousFence = existing.fence();
+      claim = existing.takenOver(now.plus(config.lease()));
+      if (existing.isExpired(now)) {
+        claim = claim.withExpiresAt(now.plus(config.retention()));
+      }
+    }
+    // Claim the key before touching the order: a duplicate under the same key then waits for this
+    // unit of work at the key (and replays its answer) instead of losing the race for the order
+    // and answering "already withdrawn" to its own client.
+    write(tx, claim, previousFence);
+
+    OrderId orderId = request.orderId();
+    Order order =
+        tx.orders()
+            .find(orderId)
+            // Ignoring case: mail providers do, and phone keyboards capitalise the first letter.
+            // The unguessable order id is the secret; the email shows whose order it is.
+            .filter(o -> o.email().value().equalsIgnoreCase(request.email().value()))
+            .orElseThrow(() -> new OrderNotFoundException(orderId));
+    if (order.status() == OrderStatus.WITHDRAWN) {
+      throw new AlreadyWithdrawnException(orderId);
+    }
+    if (order.status() != OrderStatus.PAID) {
+      // Awaiting payment or cancelled: customers never see these orders, and "not found" tells a
+      // caller nothing about them.
+      throw new OrderNotFoundException(orderId);
+    }
+    Instant deadline = order.createdAt().plus(config.withdrawalPeriod());
+    if (now.isAfter(deadline)) {
+      throw new WithdrawalPeriodExpiredException(orderId, deadline);
+    }
+    Order withdrawn =
+        tx.orders()
+            .updateStatus(orderId, OrderStatus.PAID, OrderStatus.WITHDRAWN, now)
+            .orElseThrow(() -> lostWithdrawalRace(tx, orderId));
+    Instant withdrawnAt = withdrawn.updatedAt();
+    List<OrderLine> bySku = new ArrayList<>(withdrawn.lines());
+    bySku.sort(Comparator.comparing(OrderLine::sku));
+    for (OrderLine line : bySku) {
+      if (!tx.products().release(line.sku(), line.quantity(), now)) {
+        LOG.warn("product {} of a withdrawn order is no longer in the catalog", line.sku());
+      }
+    }
+    JsonWriter event = new JsonWriter().beginObject();
+    event.name("orderId").value(orderId.toString());
+    event.name("receiptId").value(receiptId);
+    event.name("withdrawnAt").value(CheckoutResponses.timestamp(withdrawnAt));
+    CheckoutResponses.money(event.name("refund"), withdrawn.total());
+    event.name("email").value(withdrawn.email().value());
+    request.name().ifPresent(name -> event.name("name").value(name));
+    tx.outbox()
+        .enqueue(
+            new OutboxEvent(
+                UUID.randomUUID(),
+                OutboxEvent.ORDER_WITHDRAWN,
+                orderId.toString(),
+                event.endObject().toString(),
+                now));
+    // Consent last, as in a checkout: its sequence row is locked until commit.
+    String acceptedTerms =
+        tx.consents().findByOrder(orderId).stream()
+            .map(ConsentEntry::evidence)
+            .filter(
+                e ->
+                    e.action() == ConsentAction.GRANTED
+                        && e.purpose() == ConsentPurpose.TERMS_OF_SALE)
+            .map(ConsentEvidence::termsVersion)
+            .reduce((first, later) -> later)
+            .orElse(termsVersion);
+    tx.consents()
+        .append(
+            new ConsentEvidence(
+                withdrawn.email(),
+                ConsentAction.WITHDRAWN,
+                ConsentPurpose.TERMS_OF_SALE,
+                acceptedTerms,
+                orderId,
+                now));
+    StoredResponse response = CheckoutResponses.withdrawn(withdrawn, withdrawnAt, receiptId);
+    IdempotencyRecord done =
+        claim
+            .advancedTo(FINISHED, receiptId, claim.leaseExpiresAt())
+            .completedWith(FINISHED, response);
+    write(tx, done, claim.fence());
+    return new WithdrawalResult(response, false, orderId, receiptId);
+  }
+
+  /** The status compare-and-set failed: another unit of work changed the order since we read it. */
+  private static RuntimeException lostWithdrawalRace(StorageTransaction tx, OrderId orderId) {
+    Optional<OrderStatus> status = tx.orders().find(orderId).map(Order::status);
+    if (status.isPresent() && status.get() == OrderStatus.WITHDRAWN) {
+      return new AlreadyWithdrawnException(orderId);
+    }
+    return new StorageException(
+        "order " + orderId + " changed while it was being withdrawn; retrying", true, null);
   }
 
   /** Lets the next retry take over at once; best effort, as the lease runs out anyway. */

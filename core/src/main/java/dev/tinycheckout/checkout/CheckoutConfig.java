@@ -5,21 +5,31 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Tuning of the checkout's idempotency and retries. Immutable; build with {@link #builder()}, start
- * from {@link #ofDefaults()}, change with {@link #toBuilder()}. Every setter validates at once.
+ * Tuning of the checkout's idempotency, retries and withdrawal period. Immutable; build with {@link
+ * #builder()}, start from {@link #ofDefaults()}, change with {@link #toBuilder()}. Every setter
+ * validates at once.
  *
  * @param lease how long an attempt holds its key before a retry may take over (default 30 s); must
  *     exceed the payment provider's timeout
  * @param retention how long a key and its stored answer are kept (default 24 h)
  * @param transactionAttempts how many times a unit of work is tried when storage fails transiently,
  *     such as a deadlock victim (default 3)
+ * @param withdrawalPeriod how long after an order was placed its customer may withdraw it (default
+ *     14 days, the EU minimum); at most {@link #MAX_WITHDRAWAL_PERIOD}
  */
-public record CheckoutConfig(Duration lease, Duration retention, int transactionAttempts) {
+public record CheckoutConfig(
+    Duration lease, Duration retention, int transactionAttempts, Duration withdrawalPeriod) {
   /** The longest lease accepted: one day. */
   public static final Duration MAX_LEASE = Duration.ofDays(1);
 
   /** The longest retention accepted: 400 days, so stored times stay in every database's range. */
   public static final Duration MAX_RETENTION = Duration.ofDays(400);
+
+  /** The default withdrawal period: 14 days, the minimum of the EU Consumer Rights Directive. */
+  public static final Duration DEFAULT_WITHDRAWAL_PERIOD = Duration.ofDays(14);
+
+  /** The longest withdrawal period accepted: 365 days. */
+  public static final Duration MAX_WITHDRAWAL_PERIOD = Duration.ofDays(365);
 
   /**
    * Validates.
@@ -29,11 +39,14 @@ public record CheckoutConfig(Duration lease, Duration retention, int transaction
    * @param retention how long a key and its stored answer are kept (default 24 h)
    * @param transactionAttempts how many times a unit of work is tried when storage fails
    *     transiently, such as a deadlock victim (default 3)
+   * @param withdrawalPeriod how long after an order was placed its customer may withdraw it
+   *     (default 14 days); positive and at most {@link #MAX_WITHDRAWAL_PERIOD}
    * @throws ValidationException naming the bad value
    */
   public CheckoutConfig {
     Objects.requireNonNull(lease, "lease");
     Objects.requireNonNull(retention, "retention");
+    Objects.requireNonNull(withdrawalPeriod, "withdrawalPeriod");
     if (lease.isNegative() || lease.isZero() || lease.compareTo(MAX_LEASE) > 0) {
       throw new ValidationException(
           "lease", "must be positive and at most " + MAX_LEASE + ", but was " + lease);
@@ -50,15 +63,41 @@ public record CheckoutConfig(Duration lease, Duration retention, int transaction
       throw new ValidationException(
           "transactionAttempts", "must be 1-100, but was " + transactionAttempts);
     }
+    checkWithdrawalPeriod(withdrawalPeriod);
   }
 
   /**
-   * The defaults: 30 s lease, 24 h retention, 3 transaction attempts.
+   * A configuration with the default withdrawal period, for callers that tune only the idempotency
+   * and retries.
+   *
+   * @param lease how long an attempt holds its key before a retry may take over
+   * @param retention how long a key and its stored answer are kept
+   * @param transactionAttempts how many times a unit of work is tried when storage fails
+   *     transiently
+   * @throws ValidationException naming the bad value
+   */
+  public CheckoutConfig(Duration lease, Duration retention, int transactionAttempts) {
+    this(lease, retention, transactionAttempts, DEFAULT_WITHDRAWAL_PERIOD);
+  }
+
+  private static Duration checkWithdrawalPeriod(Duration period) {
+    Objects.requireNonNull(period, "withdrawalPeriod");
+    if (period.isNegative() || period.isZero() || period.compareTo(MAX_WITHDRAWAL_PERIOD) > 0) {
+      throw new ValidationException(
+          "withdrawalPeriod",
+          "must be positive and at most " + MAX_WITHDRAWAL_PERIOD + ", but was " + period);
+    }
+    return period;
+  }
+
+  /**
+   * The defaults: 30 s lease, 24 h retention, 3 transaction attempts, 14 days to withdraw.
    *
    * @return the default configuration
    */
   public static CheckoutConfig ofDefaults() {
-    return new CheckoutConfig(Duration.ofSeconds(30), Duration.ofHours(24), 3);
+    return new CheckoutConfig(
+        Duration.ofSeconds(30), Duration.ofHours(24), 3, DEFAULT_WITHDRAWAL_PERIOD);
   }
 
   /**
@@ -84,11 +123,13 @@ public record CheckoutConfig(Duration lease, Duration retention, int transaction
     private Duration lease;
     private Duration retention;
     private int transactionAttempts;
+    private Duration withdrawalPeriod;
 
     private Builder(CheckoutConfig from) {
       this.lease = from.lease;
       this.retention = from.retention;
       this.transactionAttempts = from.transactionAttempts;
+      this.withdrawalPeriod = from.withdrawalPeriod;
     }
 
     /**
@@ -139,13 +180,25 @@ public record CheckoutConfig(Duration lease, Duration retention, int transaction
     }
 
     /**
+     * Sets how long after an order was placed its customer may withdraw it.
+     *
+     * @param period positive and at most {@link CheckoutConfig#MAX_WITHDRAWAL_PERIOD} (365 days)
+     * @return this builder
+     * @throws ValidationException if not positive or too long
+     */
+    public Builder withdrawalPeriod(Duration period) {
+      this.withdrawalPeriod = checkWithdrawalPeriod(period);
+      return this;
+    }
+
+    /**
      * Builds the configuration.
      *
      * @return the configuration
      * @throws ValidationException if the retention is not longer than the lease
      */
     public CheckoutConfig build() {
-      return new CheckoutConfig(lease, retention, transactionAttempts);
+      return new CheckoutConfig(lease, retention, transactionAttempts, withdrawalPeriod);
     }
   }
 }

@@ -6,11 +6,15 @@ import dev.tinycheckout.internal.JsonWriter;
 import dev.tinycheckout.money.Money;
 import dev.tinycheckout.order.Order;
 import dev.tinycheckout.order.OrderLine;
+import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
-/** Renders the answers the checkout stores: order JSON and RFC 9457 problems, per the contract. */
+/**
+ * Renders the answers the checkout stores: order and withdrawal JSON and RFC 9457 problems, per the
+ * contract.
+ */
 final class CheckoutResponses {
   static final String PROBLEM_BASE = "https://tinycheckout.dev/problems/";
   private static final String JSON = "application/json";
@@ -23,6 +27,15 @@ final class CheckoutResponses {
         201,
         Map.of("Content-Type", JSON, "Location", "/orders/" + order.id()),
         orderJson(order).toBytes());
+  }
+
+  static StoredResponse withdrawn(Order order, Instant withdrawnAt, String receiptId) {
+    JsonWriter w = new JsonWriter().beginObject();
+    w.name("orderId").value(order.id().toString());
+    w.name("status").value(order.status().name());
+    w.name("withdrawnAt").value(timestamp(withdrawnAt));
+    w.name("receiptId").value(receiptId);
+    return new StoredResponse(200, Map.of("Content-Type", JSON), w.endObject().toBytes());
   }
 
   static StoredResponse outOfStock(Sku sku) {
@@ -82,10 +95,13 @@ final class CheckoutResponses {
     w.endArray();
     money(w.name("total"), order.total());
     w.name("email").value(order.email().value());
-    w.name("createdAt")
-        .value(
-            DateTimeFormatter.ISO_INSTANT.format(order.createdAt().truncatedTo(ChronoUnit.MILLIS)));
+    w.name("createdAt").value(timestamp(order.createdAt()));
     return w.endObject();
+  }
+
+  /** RFC 3339 in UTC with millisecond precision, such as {@code 2026-11-25T10:15:30.123Z}. */
+  static String timestamp(Instant instant) {
+    return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.MILLIS));
   }
 
   static void money(JsonWriter w, Money money) {

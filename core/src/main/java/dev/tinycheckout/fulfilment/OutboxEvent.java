@@ -24,6 +24,14 @@ public record OutboxEvent(
   /** A payment was declined; the order was cancelled and its stock returned. */
   public static final String PAYMENT_FAILED = "payment.failed";
 
+  /**
+   * A paid order was withdrawn by the customer (EU withdrawal right): its stock is back; refund the
+   * total and send the customer the confirmation on a durable medium. The payload holds {@code
+   * orderId}, {@code receiptId}, {@code withdrawnAt}, {@code refund} (money) and {@code email}, and
+   * {@code name} when the customer gave one.
+   */
+  public static final String ORDER_WITHDRAWN = "order.withdrawn";
+
   private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)*");
 
   /**

@@ -17,12 +17,20 @@ class CheckoutConfigTest {
   }
 
   @Test
-  void defaultsAreA30SecondLeaseA24HourRetentionAndThreeAttempts() {
+  void defaultsAreA30SecondLeaseA24HourRetentionThreeAttemptsAnd14DaysToWithdraw() {
     CheckoutConfig config = CheckoutConfig.ofDefaults();
 
     assertThat(config.lease()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.retention()).isEqualTo(Duration.ofHours(24));
     assertThat(config.transactionAttempts()).isEqualTo(3);
+    assertThat(config.withdrawalPeriod()).isEqualTo(Duration.ofDays(14));
+  }
+
+  @Test
+  void theThreeValueConstructorKeepsTheDefaultWithdrawalPeriod() {
+    CheckoutConfig config = new CheckoutConfig(Duration.ofSeconds(45), Duration.ofDays(2), 5);
+
+    assertThat(config.withdrawalPeriod()).isEqualTo(Duration.ofDays(14));
   }
 
   @Test
@@ -37,9 +45,12 @@ class CheckoutConfigTest {
             .lease(Duration.ofSeconds(45))
             .retention(Duration.ofDays(2))
             .transactionAttempts(5)
+            .withdrawalPeriod(Duration.ofDays(30))
             .build();
 
-    assertThat(config).isEqualTo(new CheckoutConfig(Duration.ofSeconds(45), Duration.ofDays(2), 5));
+    assertThat(config)
+        .isEqualTo(
+            new CheckoutConfig(Duration.ofSeconds(45), Duration.ofDays(2), 5, Duration.ofDays(30)));
   }
 
   @Test
@@ -142,6 +153,46 @@ class CheckoutConfigTest {
   void transactionAttemptsAtTheBoundsAreAccepted(int attempts) {
     assertThat(CheckoutConfig.builder().transactionAttempts(attempts).build().transactionAttempts())
         .isEqualTo(attempts);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"PT0S", "PT-1S", "PT8760H0.000000001S", "PT8784H"})
+  void aWithdrawalPeriodNotPositiveOrOver365DaysIsRefusedAtOnceWithTheBadValue(String text) {
+    Duration period = Duration.parse(text);
+
+    ValidationException e = refusal(() -> CheckoutConfig.builder().withdrawalPeriod(period));
+
+    assertThat(e.field()).isEqualTo("withdrawalPeriod");
+    assertThat(e.reason()).isEqualTo("must be positive and at most PT8760H, but was " + period);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"PT0.000000001S", "P1D", "P365D"})
+  void aWithdrawalPeriodFromOneNanosecondTo365DaysIsAccepted(String text) {
+    Duration period = Duration.parse(text);
+
+    assertThat(CheckoutConfig.builder().withdrawalPeriod(period).build().withdrawalPeriod())
+        .isEqualTo(period);
+  }
+
+  @Test
+  void theConstructorValidatesTheWithdrawalPeriodToo() {
+    ValidationException e =
+        refusal(
+            () ->
+                new CheckoutConfig(
+                    Duration.ofSeconds(30), Duration.ofHours(1), 3, Duration.ofDays(366)));
+
+    assertThat(e.field()).isEqualTo("withdrawalPeriod");
+    assertThat(e.reason()).isEqualTo("must be positive and at most PT8760H, but was PT8784H");
+  }
+
+  @Test
+  void toBuilderKeepsTheWithdrawalPeriod() {
+    CheckoutConfig config = CheckoutConfig.builder().withdrawalPeriod(Duration.ofDays(30)).build();
+
+    assertThat(config.toBuilder().transactionAttempts(4).build().withdrawalPeriod())
+        .isEqualTo(Duration.ofDays(30));
   }
 
   @Test

@@ -13,6 +13,9 @@ import dev.tinycheckout.checkout.CheckoutConfig;
 import dev.tinycheckout.checkout.CheckoutOutcome;
 import dev.tinycheckout.checkout.CheckoutRequest;
 import dev.tinycheckout.checkout.CheckoutResult;
+import dev.tinycheckout.checkout.WithdrawalRequest;
+import dev.tinycheckout.checkout.WithdrawalResult;
+import dev.tinycheckout.consent.ConsentAction;
 import dev.tinycheckout.consent.ConsentEntry;
 import dev.tinycheckout.consent.ConsentPurpose;
 import dev.tinycheckout.consent.ConsentRequiredException;
@@ -22,13 +25,19 @@ import dev.tinycheckout.idempotency.IdempotencyKeyInUseException;
 import dev.tinycheckout.idempotency.IdempotencyKeyReusedException;
 import dev.tinycheckout.idempotency.IdempotencyRecord;
 import dev.tinycheckout.money.Money;
+import dev.tinycheckout.order.AlreadyWithdrawnException;
+import dev.tinycheckout.order.Email;
 import dev.tinycheckout.order.Order;
 import dev.tinycheckout.order.OrderId;
+import dev.tinycheckout.order.OrderNotFoundException;
 import dev.tinycheckout.order.OrderStatus;
+import dev.tinycheckout.order.WithdrawalPeriodExpiredException;
 import dev.tinycheckout.payment.PaymentUnavailableException;
 import dev.tinycheckout.payment.TestPaymentGateway;
 import dev.tinycheckout.store.CheckoutStorage;
 import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,7 +50,8 @@ import org.junit.jupiter.api.Test;
  * The idempotent checkout of {@link Checkout} run end to end over the storage under test, with
  * core's {@link TestPaymentGateway} and a {@link TestClock}: first request, byte-identical replays,
  * reused keys, scopes, validation failures that store nothing, stored business outcomes, expiry and
- * purging, and the concurrency guarantees (one order per key, no oversell).
+ * purging, withdrawals (and their refusals, which store nothing), and the concurrency guarantees
+ * (one order per key, no oversell, one withdrawal per order).
  *
  * <p>The store contracts check each rule in isolation; this kit checks that an adapter which passes
  * them also carries the whole checkout, where the rules meet. To run it, extend it and return a
@@ -155,6 +165,39 @@ public abstract class CheckoutContract {
 
   private CheckoutResult place(IdempotencyKey key, CheckoutRequest request) {
     return checkout.placeOrder(key, request);
+  }
+
+  /** Places a paid order of 2 mugs and 1 book for ann@example.com and returns its id. */
+  private OrderId paidOrder(String checkoutKey) {
+    return place(IdempotencyKey.of(checkoutKey), request(2).build()).orderId().orElseThrow();
+  }
+
+  private static WithdrawalRequest withdrawal(OrderId id) {
+    return WithdrawalRequest.of(id, Email.of("ann@example.com"));
+  }
+
+  private WithdrawalResult withdraw(IdempotencyKey key, WithdrawalRequest request) {
+    return checkout.withdraw(key, request);
+  }
+
+  private List<ConsentEntry> consentsOf(OrderId id) {
+    return storage.inTransaction(tx -> tx.consents().findByOrder(id));
+  }
+
+  private List<String> eventTypesOf(OrderId id) {
+    return eventsOf(id).stream().map(OutboxEvent::type).toList();
+  }
+
+  /** Asserts that a paid order is exactly as its checkout left it, and the key holds nothing. */
+  private void assertNotWithdrawn(OrderId id, IdempotencyKey withdrawalKey) {
+    assertThat(recordOf(withdrawalKey)).as("nothing stored under the withdrawal key").isEmpty();
+    assertThat(orderOf(id).status()).isEqualTo(OrderStatus.PAID);
+    assertThat(stockOf(MUG)).isEqualTo(INITIAL_STOCK - 2);
+    assertThat(stockOf(BOOK)).isEqualTo(INITIAL_STOCK - 1);
+    assertThat(eventTypesOf(id)).containsExactly(OutboxEvent.ORDER_PLACED);
+    assertThat(consentsOf(id))
+        .extracting(c -> c.evidence().action())
+        .containsOnly(ConsentAction.GRANTED);
   }
 
   // ---- the first request ------------------------------------------------------------------------
@@ -400,7 +443,209 @@ public abstract class CheckoutContract {
         .isEqualTo(INITIAL_STOCK - 1);
   }
 
+  // ---- withdrawal -------------------------------------------------------------------------------
+
+  @Test
+  void aWithdrawalWithdrawsThePaidOrderReturnsItsStockRecordsItAndQueuesTheConfirmation() {
+    OrderId id = paidOrder("buy");
+    clock.advance(Duration.ofDays(3));
+    IdempotencyKey key = IdempotencyKey.of("withdraw");
+
+    WithdrawalResult result = withdraw(key, withdrawal(id));
+
+    assertThat(result.replayed()).isFalse();
+    assertThat(result.orderId()).isEqualTo(id);
+    assertThat(result.response().status()).isEqualTo(200);
+    assertThat(result.response().header("Content-Type")).contains("application/json");
+    String withdrawnAt =
+        DateTimeFormatter.ISO_INSTANT.format(
+            T0.plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.MILLIS));
+    assertThat(result.response().bodyText())
+        .isEqualTo(
+            "{\"orderId\":\""
+                + id
+                + "\",\"status\":\"WITHDRAWN\",\"withdrawnAt\":\""
+                + withdrawnAt
+                + "\",\"receiptId\":\""
+                + result.receiptId()
+                + "\"}");
+    assertThat(orderOf(id).status()).isEqualTo(OrderStatus.WITHDRAWN);
+    assertThat(stockOf(MUG)).isEqualTo(INITIAL_STOCK);
+    assertThat(stockOf(BOOK)).isEqualTo(INITIAL_STOCK);
+    assertThat(consentsOf(id))
+        .extracting(c -> c.evidence().action(), c -> c.evidence().purpose())
+        .containsExactly(
+            tuple(ConsentAction.GRANTED, ConsentPurpose.TERMS_OF_SALE),
+            tuple(ConsentAction.WITHDRAWN, ConsentPurpose.TERMS_OF_SALE));
+    List<OutboxEvent> events = eventsOf(id);
+    assertThat(events)
+        .extracting(OutboxEvent::type)
+        .containsExactly(OutboxEvent.ORDER_PLACED, OutboxEvent.ORDER_WITHDRAWN);
+    assertThat(events.get(1).payload())
+        .contains("\"receiptId\":\"" + result.receiptId() + "\"")
+        .contains("\"refund\":{\"amount\":3750,\"currency\":\"EUR\"}")
+        .contains("\"email\":\"ann@example.com\"");
+    assertThat(recordOf(key).flatMap(IdempotencyRecord::response)).contains(result.response());
+  }
+
+  @Test
+  void theSameWithdrawalKeyAndRequestReplayTheStoredAnswerByteForByte() {
+    OrderId id = paidOrder("buy");
+    IdempotencyKey key = IdempotencyKey.of("withdraw");
+    WithdrawalResult first = withdraw(key, withdrawal(id));
+    clock.advance(Duration.ofMinutes(10));
+
+    WithdrawalResult replay = withdraw(key, withdrawal(id));
+
+    assertThat(replay.replayed()).isTrue();
+    assertThat(replay.receiptId()).isEqualTo(first.receiptId());
+    assertThat(replay.response()).isEqualTo(first.response());
+    assertThat(replay.response().body()).isEqualTo(first.response().body());
+    assertThat(replay.response().headers()).containsExactlyEntriesOf(first.response().headers());
+    assertThat(stockOf(MUG)).as("the stock came back once").isEqualTo(INITIAL_STOCK);
+    assertThat(eventTypesOf(id))
+        .containsExactly(OutboxEvent.ORDER_PLACED, OutboxEvent.ORDER_WITHDRAWN);
+    assertThat(consentsOf(id)).hasSize(2);
+  }
+
+  @Test
+  void aCheckoutKeyUsedForAWithdrawalIsAReusedKeyAndChangesNothing() {
+    OrderId id = paidOrder("buy");
+
+    assertThatThrownBy(() -> withdraw(IdempotencyKey.of("buy"), withdrawal(id)))
+        .isInstanceOf(IdempotencyKeyReusedException.class);
+
+    assertThat(orderOf(id).status()).isEqualTo(OrderStatus.PAID);
+    assertThat(stockOf(MUG)).isEqualTo(INITIAL_STOCK - 2);
+    assertThat(eventTypesOf(id)).containsExactly(OutboxEvent.ORDER_PLACED);
+  }
+
+  @Test
+  void anotherEmailIsNotFoundStoresNothingAndTheCorrectedRequestSucceedsWithTheSameKey() {
+    OrderId id = paidOrder("buy");
+    IdempotencyKey key = IdempotencyKey.of("withdraw");
+
+    assertThatThrownBy(() -> withdraw(key, WithdrawalRequest.of(id, Email.of("eve@example.com"))))
+        .isInstanceOf(OrderNotFoundException.class);
+
+    assertNotWithdrawn(id, key);
+    WithdrawalResult corrected = withdraw(key, withdrawal(id));
+    assertThat(corrected.replayed()).isFalse();
+    assertThat(orderOf(id).status()).isEqualTo(OrderStatus.WITHDRAWN);
+  }
+
+  @Test
+  void anUnknownOrderIsNotFoundStoresNothingAndTheCorrectedRequestSucceedsWithTheSameKey() {
+    OrderId id = paidOrder("buy");
+    IdempotencyKey key = IdempotencyKey.of("withdraw");
+
+    assertThatThrownBy(() -> withdraw(key, withdrawal(Kit.orderId(42))))
+        .isInstanceOf(OrderNotFoundException.class);
+
+    assertNotWithdrawn(id, key);
+    assertThat(withdraw(key, withdrawal(id)).replayed()).isFalse();
+  }
+
+  @Test
+  void anOrderWithdrawnUnderAnotherKeyIsAlreadyWithdrawnAndNothingHappensTwice() {
+    OrderId id = paidOrder("buy");
+    withdraw(IdempotencyKey.of("first"), withdrawal(id));
+    IdempotencyKey second = IdempotencyKey.of("second");
+
+    assertThatThrownBy(() -> withdraw(second, withdrawal(id)))
+        .isInstanceOf(AlreadyWithdrawnException.class);
+
+    assertThat(recordOf(second)).isEmpty();
+    assertThat(stockOf(MUG)).isEqualTo(INITIAL_STOCK);
+    assertThat(eventTypesOf(id))
+        .containsExactly(OutboxEvent.ORDER_PLACED, OutboxEvent.ORDER_WITHDRAWN);
+    assertThat(consentsOf(id)).hasSize(2);
+  }
+
+  @Test
+  void aWithdrawalPastThePeriodIsRefusedAndChangesNothing() {
+    OrderId id = paidOrder("buy");
+    clock.advance(CONFIG.withdrawalPeriod().plusSeconds(1));
+    IdempotencyKey key = IdempotencyKey.of("withdraw");
+
+    assertThatThrownBy(() -> withdraw(key, withdrawal(id)))
+        .isInstanceOf(WithdrawalPeriodExpiredException.class);
+
+    assertNotWithdrawn(id, key);
+  }
+
+  @Test
+  void aDeclinedOrderCannotBeWithdrawnAndStaysCancelled() {
+    IdempotencyKey declinedKey = IdempotencyKey.of("declined");
+    place(declinedKey, request(2).paymentToken(TestPaymentGateway.DECLINE).build());
+    OrderId id = OrderId.parse(recordOf(declinedKey).orElseThrow().reference());
+    IdempotencyKey key = IdempotencyKey.of("withdraw");
+
+    assertThatThrownBy(() -> withdraw(key, withdrawal(id)))
+        .isInstanceOf(OrderNotFoundException.class);
+
+    assertThat(orderOf(id).status()).isEqualTo(OrderStatus.CANCELLED);
+    assertThat(stockOf(MUG)).as("returned once, by the decline").isEqualTo(INITIAL_STOCK);
+    assertThat(recordOf(key)).isEmpty();
+  }
+
   // ---- concurrency ------------------------------------------------------------------------------
+
+  @Test
+  void concurrentWithdrawalsOfOneOrderUnderManyKeysWithdrawItExactlyOnce() {
+    OrderId id = paidOrder("buy");
+    int keys = 6;
+    int requests = 48;
+    List<IdempotencyKey> keyList = new ArrayList<>();
+    for (int k = 0; k < keys; k++) {
+      keyList.add(IdempotencyKey.scoped("withdrawals", "key-" + k));
+    }
+
+    List<Kit.Outcome<WithdrawalResult>> outcomes =
+        Kit.race(16, requests, i -> withdraw(keyList.get(i % keys), withdrawal(id)));
+
+    Set<Integer> winningKeys = new HashSet<>();
+    List<WithdrawalResult> results = new ArrayList<>();
+    for (int i = 0; i < requests; i++) {
+      Kit.Outcome<WithdrawalResult> outcome = outcomes.get(i);
+      if (outcome.returned()) {
+        winningKeys.add(i % keys);
+        results.add(outcome.get());
+      }
+    }
+    assertThat(winningKeys).as("keys whose withdrawal succeeded").hasSize(1);
+    int winner = winningKeys.iterator().next();
+    for (int i = 0; i < requests; i++) {
+      Kit.Outcome<WithdrawalResult> outcome = outcomes.get(i);
+      if (!outcome.returned()) {
+        assertThat(outcome.failure().orElseThrow())
+            .as("request %d under key %d", i, i % keys)
+            .isInstanceOf(
+                i % keys == winner
+                    ? IdempotencyKeyInUseException.class
+                    : AlreadyWithdrawnException.class);
+      }
+    }
+    byte[] stored =
+        recordOf(keyList.get(winner)).flatMap(IdempotencyRecord::response).orElseThrow().body();
+    assertThat(results).filteredOn(r -> !r.replayed()).as("first answers").hasSize(1);
+    for (WithdrawalResult result : results) {
+      assertThat(result.response().body()).isEqualTo(stored);
+    }
+    for (int k = 0; k < keys; k++) {
+      if (k != winner) {
+        assertThat(recordOf(keyList.get(k))).as("record of losing key %d", k).isEmpty();
+      }
+    }
+    assertThat(orderOf(id).status()).isEqualTo(OrderStatus.WITHDRAWN);
+    assertThat(stockOf(MUG)).as("the stock came back exactly once").isEqualTo(INITIAL_STOCK);
+    assertThat(stockOf(BOOK)).isEqualTo(INITIAL_STOCK);
+    assertThat(eventTypesOf(id))
+        .containsExactly(OutboxEvent.ORDER_PLACED, OutboxEvent.ORDER_WITHDRAWN);
+    assertThat(consentsOf(id))
+        .filteredOn(c -> c.evidence().action() == ConsentAction.WITHDRAWN)
+        .hasSize(1);
+  }
 
   @Test
   void concurrentDuplicatesPlaceExactlyOneOrderPerKeyAndEveryAnswerIsTheStoredOne() {
