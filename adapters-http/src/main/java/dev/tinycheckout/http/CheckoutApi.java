@@ -9,6 +9,8 @@ import dev.tinycheckout.checkout.Checkout;
 import dev.tinycheckout.checkout.CheckoutConfig;
 import dev.tinycheckout.checkout.CheckoutRequest;
 import dev.tinycheckout.checkout.CheckoutResult;
+import dev.tinycheckout.checkout.WithdrawalRequest;
+import dev.tinycheckout.checkout.WithdrawalResult;
 import dev.tinycheckout.http.cache.ProductCacheConfig;
 import dev.tinycheckout.http.cache.ProductReadCache;
 import dev.tinycheckout.http.cache.WarmUpReport;
@@ -66,7 +68,8 @@ import org.slf4j.LoggerFactory;
  *       Cache-Control} and {@code CDN-Cache-Control}, conditional requests answered 304 or 412 as
  *       RFC 9110 section 13.2.2 orders them;
  *   <li>{@code POST /checkout} &mdash; idempotent on {@code Idempotency-Key} through {@link
- *       Checkout#placeOrder}; {@code GET /orders/{id}};
+ *       Checkout#placeOrder}; {@code GET /orders/{id}}; {@code POST /orders/{id}/withdrawal}
+ *       &mdash; the EU withdrawal function, idempotent through {@link Checkout#withdraw};
  *   <li>{@code GET /admin/...} &mdash; bearer-token protected.
  * </ul>
  *
@@ -534,14 +537,19 @@ public final class CheckoutApi implements ApiHandler {
     if (keyed instanceof Refused refused) {
       return refused.response;
     }
-    return keyed(
-        Responses.problem(
-            Problem.of(
-                "not-implemented",
-                "Not implemented",
-                501,
-                "Withdrawal of order " + id + " arrives with the withdrawal engine.")),
-        false);
+    Accepted accepted = (Accepted) keyed;
+    WithdrawalRequest withdrawal;
+    try {
+      withdrawal = CheckoutRequestReader.ofDefaults().readWithdrawal(id, accepted.body);
+    } catch (ValidationException e) {
+      return keyed(Responses.problem(Problem.from(e)), false);
+    }
+    try {
+      WithdrawalResult result = checkout.withdraw(accepted.key, withdrawal);
+      return stored(result.response(), result.replayed());
+    } catch (TinyCheckoutException e) {
+      return keyed(failure(e), false);
+    }
   }
 
   private static ApiResponse stored(StoredResponse stored, boolean replayed) {
@@ -559,6 +567,20 @@ public final class CheckoutApi implements ApiHandler {
 
   /** The answer to a failure the engine did not store. */
   private static ApiResponse failure(TinyCheckoutException e) {
+    switch (e.problem()) {
+      case "not-found" -> {
+        return Responses.problem(Problem.from(e, 404, "Not found"));
+      }
+      case "already-withdrawn" -> {
+        return Responses.problem(Problem.from(e, 409, "Already withdrawn"));
+      }
+      case "withdrawal-period-expired" -> {
+        return Responses.problem(Problem.from(e, 409, "Withdrawal period expired"));
+      }
+      default -> {
+        // the types below
+      }
+    }
     if (e instanceof IdempotencyKeyInUseException inUse) {
       return Responses.problem(
           Problem.from(e, 409, "Idempotency key in use"),

@@ -2,9 +2,13 @@ package dev.tinycheckout.http.json;
 
 import dev.tinycheckout.ValidationException;
 import dev.tinycheckout.checkout.CheckoutRequest;
+import dev.tinycheckout.checkout.WithdrawalRequest;
+import dev.tinycheckout.order.Email;
+import dev.tinycheckout.order.OrderId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -64,6 +68,8 @@ public final class CheckoutRequestReader {
   private static final String FIELDS =
       "the fields are items, email, acceptedTerms, marketingOptIn and paymentToken";
 
+  private static final String WITHDRAWAL_FIELDS = "the fields are email and, optionally, name";
+
   private static final CheckoutRequestReader DEFAULTS = new CheckoutRequestReader();
 
   private final JsonFactory factory;
@@ -119,6 +125,59 @@ public final class CheckoutRequestReader {
     Objects.requireNonNull(body, "body");
     requireSize(body.length());
     return parse(() -> factory.createParser(ObjectReadContext.empty(), body));
+  }
+
+  /**
+   * Reads the UTF-8 body of {@code POST /orders/{id}/withdrawal}: {@code {"email"}} and optionally
+   * {@code "name"}, nothing else, with the same strictness as a checkout body.
+   *
+   * @param orderId the order named by the path
+   * @param body the body bytes, as received
+   * @return the validated request
+   * @throws MalformedRequestException if the body is not JSON or not of that shape
+   * @throws ValidationException if the email or name breaks a rule, naming the field
+   */
+  public WithdrawalRequest readWithdrawal(OrderId orderId, byte[] body) {
+    Objects.requireNonNull(orderId, "orderId");
+    Objects.requireNonNull(body, "body");
+    requireSize(body.length);
+    JsonParser parser;
+    try {
+      parser = factory.createParser(ObjectReadContext.empty(), body);
+    } catch (JacksonException e) {
+      throw notJson(e, null);
+    }
+    @Nullable String email = null;
+    @Nullable String name = null;
+    try (JsonParser p = parser) {
+      JsonToken t = p.nextToken();
+      if (t != JsonToken.START_OBJECT) {
+        throw new MalformedRequestException(
+            MalformedRequestException.ROOT,
+            "must be a JSON object, but was " + describe(t) + "; " + WITHDRAWAL_FIELDS);
+      }
+      while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+        String field = p.currentName();
+        switch (field) {
+          case "email" -> email = string(p, field);
+          case "name" -> name = string(p, field);
+          default ->
+              throw new MalformedRequestException(
+                  memberPath("", field), "is not a known field; " + WITHDRAWAL_FIELDS);
+        }
+      }
+      JsonToken after = p.nextToken();
+      if (after != null) {
+        throw new MalformedRequestException(
+            MalformedRequestException.ROOT,
+            "has " + describe(after) + " after the JSON object; send exactly one object");
+      }
+    } catch (JacksonException e) {
+      throw notJson(e, parser);
+    }
+    requirePresent(email, "email");
+    return new WithdrawalRequest(
+        orderId, Email.of(Objects.requireNonNull(email)), Optional.ofNullable(name));
   }
 
   private static void requireSize(int length) {
