@@ -1,0 +1,227 @@
+package dev.tinycheckout.examples.quickstart;
+
+import dev.tinycheckout.catalog.Product;
+import dev.tinycheckout.http.CheckoutApi;
+import dev.tinycheckout.http.jdk.JdkHttpMount;
+import dev.tinycheckout.payment.TestPaymentGateway;
+import dev.tinycheckout.store.CheckoutStorage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.BindException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The quickstart's entry point: {@code java -jar quickstart.jar [options]}. Run it with {@code
+ * --help} for the options.
+ *
+ * <p>It serves the checkout API of the HTTP contract and a storefront page at {@code
+ * http://localhost:8080/}, with the data in an embedded H2 database under {@code
+ * ./tinycheckout-data}, payments by the test gateway ({@code tok_ok} approves, {@code tok_declined}
+ * declines), and stops gracefully on SIGTERM (exit status 0). A bad option exits with status 2, any
+ * other problem at start with status 1, both before it listens.
+ */
+public final class Main {
+  static final String USAGE =
+      """
+      Usage: java -jar quickstart.jar [options]
+
+      Serves the tinycheckout checkout API and a storefront page on http://localhost:8080/.
+
+      Options (each also read from the environment variable in brackets; a flag wins):
+        --port N              TCP port, 0 for any free port (PORT). Default: 8080
+        --jdbc-url URL        jdbc:h2:, jdbc:postgresql:, jdbc:mariadb: or jdbc:mysql: URL
+                              (TINYCHECKOUT_JDBC_URL). The schema is migrated at start.
+                              Default: an H2 file database in ./tinycheckout-data
+        --catalog FILE        JSON array of {"sku","name","price":{"amount","currency"},"stock"}
+                              upserted at start (TINYCHECKOUT_CATALOG). New products get the
+                              stock given; existing ones keep theirs. Default: one product,
+                              one-dollar-item, 1.00 USD, 1000000 in stock
+        --admin-token TOKEN   bearer token of the /admin routes (TINYCHECKOUT_ADMIN_TOKEN).
+                              Default: none, and the admin routes answer 401 to everyone
+        --terms-version V     version of the terms accepted at checkout
+                              (TINYCHECKOUT_TERMS_VERSION). Default: 2026-11-01
+        --fraud-rules R       default or off (TINYCHECKOUT_FRAUD_RULES). Accepted and checked;
+                              the fraud rules themselves come with a later release
+        -h, --help            this help
+
+      Payments use the test gateway: paymentToken tok_ok approves, tok_declined declines.
+      Exit status: 0 after SIGTERM, 1 if it cannot start, 2 for a bad option.
+      """;
+
+  static final String TERMS_RESOURCE = "dev/tinycheckout/examples/quickstart/terms.txt";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  /**
+   * Runs the quickstart until the process is stopped.
+   *
+   * @param args the options; see {@code --help}
+   */
+  public static void main(String[] args) {
+    List<String> arguments = List.of(args);
+    if (arguments.contains("--help") || arguments.contains("-h")) {
+      System.out.print(USAGE);
+      return;
+    }
+    Quickstart quickstart;
+    try {
+      quickstart = start(Settings.parse(arguments, System.getenv()));
+    } catch (UsageException e) {
+      System.err.println("tinycheckout quickstart: " + e.getMessage());
+      System.err.println("Run with --help to see the options.");
+      System.exit(2);
+      return;
+    } catch (StartupException e) {
+      System.err.println("tinycheckout quickstart: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    } catch (RuntimeException e) {
+      LOG.error("tinycheckout quickstart: cannot start", e);
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  quickstart.close();
+                  System.out.flush();
+                  System.err.flush();
+                  // A stop by SIGTERM or Ctrl-C that finished its work is a success, not the
+                  // JVM's 143; nothing else in this process ends it.
+                  Runtime.getRuntime().halt(0);
+                },
+                "quickstart-shutdown"));
+  }
+
+  /**
+   * Starts the quickstart: reads the catalog, opens and migrates the database, upserts the catalog,
+   * warms the product cache, then listens.
+   *
+   * @param settings what to run with
+   * @return the running quickstart; close it to stop
+   * @throws StartupException if the catalog file, the database or the port is not usable
+   */
+  static Quickstart start(Settings settings) {
+    Optional<List<CatalogEntry>> fromFile = settings.catalog().map(CatalogFile::read);
+    String terms = terms();
+    Database database = Database.open(settings.jdbcUrl());
+    try {
+      String catalog =
+          fromFile
+              .map(
+                  entries ->
+                      upsert(database.storage(), entries, false)
+                          + " from "
+                          + settings.catalog().orElseThrow())
+              .orElseGet(
+                  () ->
+                      upsert(database.storage(), List.of(CatalogEntry.ONE_DOLLAR_ITEM), true)
+                          + " (built in)");
+      CheckoutApi.Builder builder =
+          CheckoutApi.builder()
+              .storage(database.storage())
+              .paymentGateway(new TestPaymentGateway())
+              .terms(settings.termsVersion(), terms);
+      settings.adminToken().ifPresent(builder::adminToken);
+      CheckoutApi api = builder.build();
+      api.warmUp();
+      JdkHttpMount.Running server;
+      try {
+        server =
+            JdkHttpMount.builder()
+                .handler(new StorefrontHandler(api))
+                .port(settings.port())
+                .threads(16)
+                .build()
+                .start();
+      } catch (UncheckedIOException e) {
+        if (e.getCause() instanceof BindException) {
+          throw new StartupException(
+              "port "
+                  + settings.port()
+                  + " is in use; stop the other server or choose another port with --port or PORT",
+              e);
+        }
+        throw new StartupException("cannot listen on port " + settings.port() + ": " + e, e);
+      }
+      Quickstart quickstart = new Quickstart(server, api, database);
+      LOG.info(
+          "storage {} ({}), catalog {}, terms {}, admin routes {}, fraud rules {}",
+          database.dialect(),
+          Database.redacted(settings.jdbcUrl()),
+          catalog,
+          settings.termsVersion(),
+          settings.adminToken().isPresent() ? "on" : "off (no --admin-token)",
+          settings.fraudRules() == FraudRules.OFF ? "off" : "default (not applied yet)");
+      LOG.info(
+          "tinycheckout quickstart ready at {} in {} ms",
+          quickstart.uri(),
+          ManagementFactory.getRuntimeMXBean().getUptime());
+      return quickstart;
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Puts the catalog into the store. A product that is absent is created with its stock; one that
+   * exists keeps its stock (sales survive a restart) and, unless {@code onlyWhenAbsent}, takes the
+   * entry's name and price.
+   *
+   * @return a summary such as {@code "2 products (1 new, 1 updated)"}
+   */
+  static String upsert(
+      CheckoutStorage storage, List<CatalogEntry> entries, boolean onlyWhenAbsent) {
+    Instant now = Instant.now();
+    int[] counts =
+        storage.inTransaction(
+            tx -> {
+              int[] createdAndUpdated = new int[2];
+              for (CatalogEntry entry : entries) {
+                Optional<Product> existing = tx.products().find(entry.sku());
+                if (existing.isEmpty()) {
+                  tx.products()
+                      .upsert(entry.sku(), entry.name(), entry.price(), entry.stock(), now);
+                  createdAndUpdated[0]++;
+                } else if (!onlyWhenAbsent
+                    && (!existing.get().name().equals(entry.name())
+                        || !existing.get().price().equals(entry.price()))) {
+                  tx.products()
+                      .upsert(
+                          entry.sku(), entry.name(), entry.price(), existing.get().stock(), now);
+                  createdAndUpdated[1]++;
+                }
+              }
+              return createdAndUpdated;
+            });
+    return entries.size()
+        + (entries.size() == 1 ? " product" : " products")
+        + " ("
+        + counts[0]
+        + " new, "
+        + counts[1]
+        + " updated)";
+  }
+
+  static String terms() {
+    try (InputStream in = Main.class.getClassLoader().getResourceAsStream(TERMS_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(TERMS_RESOURCE + " is missing from the quickstart jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + TERMS_RESOURCE, e);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.tinycheckout.examples.quickstart;
+
+import dev.tinycheckout.http.CheckoutApi;
+import dev.tinycheckout.http.jdk.JdkHttpMount;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running quickstart, as {@link Main#start(Settings)} returns it: the server, the API behind it
+ * and the database. {@link #close()} stops it gracefully; stopping twice is harmless. Thread-safe.
+ */
+final class Quickstart implements AutoCloseable {
+  /** How long requests in flight may take to finish when the quickstart stops. */
+  static final Duration GRACE = Duration.ofSeconds(10);
+
+  private static final Logger LOG = LoggerFactory.getLogger(Quickstart.class);
+
+  private final JdkHttpMount.Running server;
+  private final CheckoutApi api;
+  private final Database database;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  Quickstart(JdkHttpMount.Running server, CheckoutApi api, Database database) {
+    this.server = server;
+    this.api = api;
+    this.database = database;
+  }
+
+  /** The port it listens on. */
+  int port() {
+    return server.port();
+  }
+
+  /** Its address on this machine, such as {@code http://localhost:8080/}. */
+  URI uri() {
+    return URI.create("http://localhost:" + port() + "/");
+  }
+
+  /** The checkout API it serves. */
+  CheckoutApi api() {
+    return api;
+  }
+
+  /**
+   * Stops accepting requests, lets those in flight finish (up to {@code grace}), then closes the
+   * database pool. Idempotent.
+   *
+   * @param grace how long requests in flight may take
+   */
+  void stop(Duration grace) {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("stopping: finishing the requests in flight (up to {} s)", grace.toSeconds());
+    try {
+      server.stop(grace);
+    } finally {
+      database.close();
+    }
+    LOG.info("stopped");
+  }
+
+  /** Stops with the default grace period of {@link #GRACE}. */
+  @Override
+  public void close() {
+    stop(GRACE);
+  }
+}

@@ -1,0 +1,174 @@
+package dev.tinycheckout.examples.quickstart;
+
+import dev.tinycheckout.ValidationException;
+import dev.tinycheckout.http.ApiHandler;
+import dev.tinycheckout.http.ApiRequest;
+import dev.tinycheckout.http.ApiResponse;
+import dev.tinycheckout.http.json.ContractJsonWriter;
+import dev.tinycheckout.http.json.Problem;
+import dev.tinycheckout.httpcache.ConditionalRequest;
+import dev.tinycheckout.httpcache.EntityTag;
+import dev.tinycheckout.httpcache.Precondition;
+import dev.tinycheckout.httpcache.ResourceState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Serves the storefront page at {@code /} and its files under {@code /assets/}, and hands every
+ * other request to the checkout API.
+ *
+ * <p>The files come from the jar and are read once, at construction. Only the names in {@link
+ * #ASSETS} are served: a request path is compared with them, never turned into a file or resource
+ * name, so no path ({@code /assets/../x}, {@code /assets/%2e%2e/x}) can reach anything else. Each
+ * file carries a strong {@code ETag} of its bytes; {@code If-None-Match} answers 304.
+ *
+ * <p>Thread-safe.
+ */
+final class StorefrontHandler implements ApiHandler {
+  static final String SITE = "dev/tinycheckout/examples/quickstart/site/";
+
+  /** Every file under {@code /assets/}, with its media type. */
+  static final Map<String, String> ASSETS =
+      Map.of(
+          "app.js", "text/javascript; charset=utf-8",
+          "style.css", "text/css; charset=utf-8",
+          "favicon.svg", "image/svg+xml");
+
+  private static final String ASSETS_PREFIX = "/assets/";
+
+  /** The page is revalidated on every visit: cheap with its ETag, and never stale. */
+  private static final String PAGE_CACHE_CONTROL = "no-cache";
+
+  /** The asset names carry no version, so they stay fresh for a few minutes only. */
+  private static final String ASSET_CACHE_CONTROL = "public, max-age=300";
+
+  private static final String CONTENT_SECURITY_POLICY =
+      "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none';"
+          + " frame-ancestors 'none'";
+
+  private final ApiHandler api;
+  private final StaticFile page;
+  private final Map<String, StaticFile> assets;
+
+  // Never compared or handed out: the bytes are only ever written to a response.
+  @SuppressWarnings("ArrayRecordComponent")
+  private record StaticFile(String contentType, String cacheControl, byte[] bytes, EntityTag tag) {}
+
+  /**
+   * A storefront in front of an API.
+   *
+   * @param api answers everything that is not the page or an asset
+   */
+  StorefrontHandler(ApiHandler api) {
+    this.api = Objects.requireNonNull(api, "api");
+    this.page = load("index.html", "text/html; charset=utf-8", PAGE_CACHE_CONTROL);
+    Map<String, StaticFile> files = new LinkedHashMap<>();
+    ASSETS.forEach((name, type) -> files.put(name, load(name, type, ASSET_CACHE_CONTROL)));
+    this.assets = Map.copyOf(files);
+  }
+
+  @Override
+  public ApiResponse handle(ApiRequest request) {
+    String path = request.path();
+    if (path.equals("/")) {
+      return serve(request, page);
+    }
+    if (path.startsWith(ASSETS_PREFIX)) {
+      StaticFile file = assets.get(path.substring(ASSETS_PREFIX.length()));
+      if (file == null) {
+        return problem(
+            Problem.of("not-found", "Not Found", 404, "there is no asset at " + printable(path)),
+            Map.of());
+      }
+      return serve(request, file);
+    }
+    return api.handle(request);
+  }
+
+  private static ApiResponse serve(ApiRequest request, StaticFile file) {
+    String method = request.method();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      return problem(
+          Problem.of(
+              "method-not-allowed",
+              "Method Not Allowed",
+              405,
+              method + " is not allowed on " + printable(request.path()) + "; use GET or HEAD"),
+          Map.of("Allow", "GET, HEAD"));
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("ETag", file.tag().toString());
+    headers.put("Cache-Control", file.cacheControl());
+    Precondition precondition;
+    try {
+      precondition =
+          ConditionalRequest.from(
+                  method,
+                  name -> {
+                    List<String> values = request.headers().values(name);
+                    return values.isEmpty()
+                        ? Optional.empty()
+                        : Optional.of(String.join(", ", values));
+                  })
+              .evaluate(ResourceState.of(file.tag()));
+    } catch (ValidationException e) {
+      return problem(
+          Problem.of("malformed-request", "Malformed Request", 400, e.field() + " " + e.reason()),
+          Map.of());
+    }
+    switch (precondition) {
+      case NOT_MODIFIED -> {
+        return new ApiResponse(304, headers, new byte[0]);
+      }
+      case PRECONDITION_FAILED -> {
+        return problem(
+            Problem.of(
+                "precondition-failed",
+                "Precondition Failed",
+                412,
+                "the file has changed; fetch it again"),
+            Map.of("ETag", file.tag().toString()));
+      }
+      case PROCEED -> {
+        // below
+      }
+    }
+    headers.put("Content-Type", file.contentType());
+    headers.put("X-Content-Type-Options", "nosniff");
+    if (file.contentType().startsWith("text/html")) {
+      headers.put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+      headers.put("Referrer-Policy", "no-referrer");
+    }
+    return new ApiResponse(200, headers, method.equals("HEAD") ? new byte[0] : file.bytes());
+  }
+
+  private static StaticFile load(String name, String contentType, String cacheControl) {
+    String resource = SITE + (name.equals("index.html") ? name : "assets/" + name);
+    try (InputStream in = StorefrontHandler.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(resource + " is missing from the quickstart jar");
+      }
+      byte[] bytes = in.readAllBytes();
+      return new StaticFile(contentType, cacheControl, bytes, EntityTag.ofContent(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + resource, e);
+    }
+  }
+
+  private static ApiResponse problem(Problem problem, Map<String, String> extraHeaders) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/problem+json");
+    headers.putAll(extraHeaders);
+    return new ApiResponse(problem.status(), headers, ContractJsonWriter.problem(problem));
+  }
+
+  private static String printable(String path) {
+    return Settings.printable(path);
+  }
+}

@@ -1,0 +1,189 @@
+package dev.tinycheckout.examples.quickstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The quickstart as a user runs it: its own JVM ({@code java -cp <classpath> Main}), started in an
+ * empty directory so the default H2 database lands in {@code ./tinycheckout-data}, and stopped with
+ * SIGTERM.
+ */
+class QuickstartProcessTest {
+  private static final Pattern READY =
+      Pattern.compile("tinycheckout quickstart ready at (http://localhost:(\\d+)/) in (\\d+) ms");
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  @TempDir Path dir;
+
+  private final List<Process> processes = new ArrayList<>();
+
+  @AfterEach
+  void killLeftovers() {
+    processes.forEach(Process::destroyForcibly);
+  }
+
+  /** A running quickstart process and every line it printed so far. */
+  private record Run(
+      Process process, Thread reader, BlockingQueue<String> lines, List<String> seen) {
+
+    /** Reads lines until one matches, or the process ends, or the timeout passes. */
+    Matcher await(Pattern pattern, Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        String line = lines.poll(100, TimeUnit.MILLISECONDS);
+        if (line == null) {
+          if (!process.isAlive() && lines.isEmpty()) {
+            break;
+          }
+          continue;
+        }
+        seen.add(line);
+        Matcher m = pattern.matcher(line);
+        if (m.find()) {
+          return m;
+        }
+      }
+      throw new AssertionError("no line matching " + pattern + " in " + seen);
+    }
+
+    /** Every line, after the process ended. */
+    List<String> drain() throws InterruptedException {
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("process ended").isTrue();
+      reader.join(10_000); // the reader hands over the last lines, then sees the end
+      lines.drainTo(seen);
+      return seen;
+    }
+  }
+
+  private Run launch(String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+    builder.redirectErrorStream(true);
+    for (Settings.Option option : Settings.Option.values()) {
+      builder.environment().remove(option.env);
+    }
+    Process process = builder.start();
+    processes.add(process);
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                // the process is gone
+              }
+            },
+            "quickstart-output");
+    reader.setDaemon(true);
+    reader.start();
+    return new Run(process, reader, lines, new ArrayList<>());
+  }
+
+  @Test
+  void itStartsOnTheDefaultDatabaseSellsOnceAndExitsZeroOnSigterm() throws Exception {
+    Run run = launch("--port", "0");
+
+    Matcher ready = run.await(READY, START_TIMEOUT);
+    URI uri = URI.create(ready.group(1));
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpResponse<String> order =
+        client.send(
+            HttpRequest.newBuilder(uri.resolve("/checkout"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "process-test-1")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"items\":[{\"sku\":\"one-dollar-item\",\"quantity\":1}],"
+                            + "\"email\":\"ada@example.com\",\"acceptedTerms\":\"2026-11-01\","
+                            + "\"marketingOptIn\":false,\"paymentToken\":\"tok_ok\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    // SIGTERM. Through the handle, because Process.destroy() would also close our end of the
+    // output pipe, and with it the lines the quickstart prints while it stops.
+    assertThat(run.process().supportsNormalTermination()).isTrue();
+    run.process().toHandle().destroy();
+
+    assertThat(order.statusCode()).isEqualTo(201);
+    assertThat(run.process().waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+    assertThat(run.process().exitValue()).isZero();
+    assertThat(Integer.parseInt(ready.group(2))).isPositive();
+    assertThat(run.drain()).anyMatch(line -> line.contains("Quickstart - stopped"));
+    assertThat(dir.resolve("tinycheckout-data")).isDirectory();
+  }
+
+  @Test
+  void aBadCatalogFileStopsItWithTheProblemBeforeItListens() throws Exception {
+    Path catalog = dir.resolve("catalog.json");
+    Files.writeString(
+        catalog,
+        "[{\"sku\":\"mug\",\"name\":\"A Mug\",\"price\":{\"amount\":\"12.50\",\"currency\":\"EUR\"},"
+            + "\"stock\":4}]");
+    Run run = launch("--port", "0", "--catalog", catalog.toString());
+
+    List<String> output = run.drain();
+
+    assertThat(run.process().exitValue()).isEqualTo(1);
+    assertThat(output)
+        .contains(
+            "tinycheckout quickstart: cannot start: catalog file "
+                + catalog
+                + ": product [0].price.amount must be a whole number of minor units (100 for 1.00"
+                + " USD), but was \"12.50\"")
+        .noneMatch(line -> line.contains("ready at"));
+    assertThat(dir.resolve("tinycheckout-data")).doesNotExist();
+  }
+
+  @Test
+  void anUnknownFlagExitsWithStatus2() throws Exception {
+    Run run = launch("--prot", "8080");
+
+    List<String> output = run.drain();
+
+    assertThat(run.process().exitValue()).isEqualTo(2);
+    assertThat(output)
+        .containsExactly(
+            "tinycheckout quickstart: unknown option '--prot'",
+            "Run with --help to see the options.");
+  }
+
+  @Test
+  void helpPrintsTheOptionsAndExitsZero() throws Exception {
+    Run run = launch("--help");
+
+    List<String> output = run.drain();
+
+    assertThat(run.process().exitValue()).isZero();
+    assertThat(String.join("\n", output)).isEqualTo(Main.USAGE.stripTrailing());
+  }
+}
