@@ -1,5 +1,7 @@
 package dev.tinycheckout.http;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tinycheckout.StorageException;
 import dev.tinycheckout.TinyCheckoutException;
 import dev.tinycheckout.ValidationException;
@@ -106,6 +108,9 @@ public final class CheckoutApi implements ApiHandler {
   private final String cacheControl;
   private final String cdnCacheControl;
   private final Rendered terms;
+  // Product pages rendered once per product state: JSON, SHA-256 and date formatting would
+  // otherwise cost as much CPU per request as the whole bare server does.
+  private final Cache<Sku, Rendered> renderedProducts;
 
   private CheckoutApi(Builder b) {
     CheckoutStorage raw = require(b.storage, "storage");
@@ -148,7 +153,9 @@ public final class CheckoutApi implements ApiHandler {
             .build()
             .toString();
     byte[] termsBody = ContractJsonWriter.terms(termsVersion, termsText);
-    this.terms = new Rendered(termsBody, EntityTag.ofContent(termsBody), Optional.empty());
+    this.terms = Rendered.of(termsBody, Optional.empty());
+    this.renderedProducts =
+        Caffeine.newBuilder().maximumSize(b.cacheConfig.maximumSize()).<Sku, Rendered>build();
   }
 
   private static <T> T require(@Nullable T value, String name) {
@@ -325,14 +332,31 @@ public final class CheckoutApi implements ApiHandler {
 
   /** A cacheable representation: its body, strong validator and modification time. */
   @SuppressWarnings("ArrayRecordComponent") // private, never compared
-  private record Rendered(byte[] body, EntityTag etag, Optional<Instant> lastModified) {}
+  private record Rendered(
+      byte[] body,
+      EntityTag etag,
+      String etagHeader,
+      Optional<Instant> lastModified,
+      Optional<String> lastModifiedHeader,
+      @Nullable Product source) {
+
+    static Rendered of(byte[] body, Optional<Instant> lastModified) {
+      return of(body, lastModified, null);
+    }
+
+    static Rendered of(byte[] body, Optional<Instant> lastModified, @Nullable Product source) {
+      EntityTag etag = EntityTag.ofContent(body);
+      return new Rendered(
+          body, etag, etag.toString(), lastModified, lastModified.map(HttpDates::format), source);
+    }
+  }
 
   private ApiResponse productList(ApiRequest request) {
     List<Product> products = cache.all();
     byte[] body = ContractJsonWriter.products(products);
     Optional<Instant> lastModified =
         products.stream().map(Product::updatedAt).max(Instant::compareTo);
-    return cacheable(request, new Rendered(body, EntityTag.ofContent(body), lastModified));
+    return cacheable(request, Rendered.of(body, lastModified));
   }
 
   private ApiResponse product(ApiRequest request, String segment) {
@@ -346,16 +370,21 @@ public final class CheckoutApi implements ApiHandler {
     if (product.isEmpty()) {
       return Responses.notFound("No product with SKU '" + sku + "'.");
     }
-    byte[] body = ContractJsonWriter.product(product.get());
-    return cacheable(
-        request,
-        new Rendered(body, EntityTag.ofContent(body), Optional.of(product.get().updatedAt())));
+    Product current = product.get();
+    Rendered rendered = renderedProducts.getIfPresent(sku);
+    if (rendered == null || !current.equals(rendered.source)) {
+      rendered =
+          Rendered.of(
+              ContractJsonWriter.product(current), Optional.of(current.updatedAt()), current);
+      renderedProducts.put(sku, rendered);
+    }
+    return cacheable(request, rendered);
   }
 
   private ApiResponse cacheable(ApiRequest request, Rendered r) {
     Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("ETag", r.etag.toString());
-    r.lastModified.ifPresent(at -> headers.put("Last-Modified", HttpDates.format(at)));
+    headers.put("ETag", r.etagHeader);
+    r.lastModifiedHeader.ifPresent(at -> headers.put("Last-Modified", at));
     headers.put("Cache-Control", cacheControl);
     headers.put("CDN-Cache-Control", cdnCacheControl);
     ResourceState state =
@@ -381,7 +410,7 @@ public final class CheckoutApi implements ApiHandler {
               "Precondition failed",
               412,
               "The resource does not match If-Match or If-Unmodified-Since; fetch it again."),
-          Map.of("ETag", r.etag.toString()));
+          Map.of("ETag", r.etagHeader));
     }
     headers.put("Content-Type", Responses.JSON);
     return new ApiResponse(200, headers, r.body);
