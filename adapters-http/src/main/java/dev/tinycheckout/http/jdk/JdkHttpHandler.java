@@ -157,11 +157,26 @@ public final class JdkHttpHandler implements HttpHandler {
             exchange.getRequestBody()));
   }
 
+  /**
+   * The API answers with paths of its own routes ({@code Location: /orders/{id}}); under a context
+   * path they must carry it, or a client following them leaves the mount.
+   */
+  static String mounted(String prefix, String name, String value) {
+    return !prefix.isEmpty()
+            && name.equalsIgnoreCase("Location")
+            && value.startsWith("/")
+            && !value.startsWith("//")
+        ? prefix + value
+        : value;
+  }
+
   private void send(HttpExchange exchange, ApiResponse response) throws IOException {
     Headers out = exchange.getResponseHeaders();
+    String context = exchange.getHttpContext().getPath();
+    String prefix = context.endsWith("/") ? context.substring(0, context.length() - 1) : context;
     for (Map.Entry<String, String> field : response.headers().entrySet()) {
       if (!Responses.isFraming(field.getKey())) {
-        out.set(field.getKey(), field.getValue());
+        out.set(field.getKey(), mounted(prefix, field.getKey(), field.getValue()));
       }
     }
     if (closeConnections) {

@@ -111,7 +111,12 @@ public final class CheckoutServlet extends HttpServlet {
     for (Map.Entry<String, String> field : answer.headers().entrySet()) {
       String name = field.getKey();
       if (!name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase("Transfer-Encoding")) {
-        response.setHeader(name, field.getValue());
+        String value = field.getValue();
+        // The API's own paths (Location: /orders/{id}) must carry the mount's prefix.
+        if (name.equalsIgnoreCase("Location") && value.startsWith("/") && !value.startsWith("//")) {
+          value = mountPrefix(request) + value;
+        }
+        response.setHeader(name, value);
       }
     }
     int status = answer.status();
@@ -127,6 +132,16 @@ public final class CheckoutServlet extends HttpServlet {
       out.write(body);
       out.flush();
     }
+  }
+
+  /** The raw path before the API's own: the context path and a prefix mapping's servlet path. */
+  static String mountPrefix(HttpServletRequest request) {
+    String uri = request.getRequestURI();
+    String path = apiPath(request);
+    if (path.equals("/")) {
+      return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+    }
+    return uri.endsWith(path) ? uri.substring(0, uri.length() - path.length()) : "";
   }
 
   /**

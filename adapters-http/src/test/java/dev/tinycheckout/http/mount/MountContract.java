@@ -3,6 +3,7 @@ package dev.tinycheckout.http.mount;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tinycheckout.http.ApiHandler;
+import dev.tinycheckout.http.ApiResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -131,6 +132,25 @@ public abstract class MountContract {
       assertThat(prefixed.seen())
           .extracting(EchoHandler.Seen::path)
           .containsExactly("/products/p1", "/");
+    }
+  }
+
+  @Test
+  void underAPrefixALocationToTheApisOwnPathCarriesThePrefix() throws Exception {
+    ApiHandler created =
+        request ->
+            new ApiResponse(
+                201,
+                java.util.Map.of("Location", "/orders/o-1", "Content-Location", "/orders/o-1"),
+                new byte[0]);
+    try (Mounted shop = mount(created, "/shop/api");
+        Mounted root = mount(created, "")) {
+      HttpResponse<String> prefixed = get(shop.base().resolve("checkout"));
+      HttpResponse<String> plain = get(root.base().resolve("checkout"));
+
+      assertThat(prefixed.headers().firstValue("Location")).hasValue("/shop/api/orders/o-1");
+      assertThat(prefixed.headers().firstValue("Content-Location")).hasValue("/orders/o-1");
+      assertThat(plain.headers().firstValue("Location")).hasValue("/orders/o-1");
     }
   }
 
