@@ -21,13 +21,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -93,11 +87,11 @@ class CheckoutConcurrencyProperties {
     PaymentGateway jittery =
         request -> {
           ordersCharged.add(request.orderId());
-          pause(maxPauseMillis);
+          StartingGate.pause(maxPauseMillis);
           if (expireLeases && ThreadLocalRandom.current().nextBoolean()) {
             clock.advance(LEASE.plusSeconds(1));
           }
-          pause(maxPauseMillis);
+          StartingGate.pause(maxPauseMillis);
           return provider.charge(request);
         };
     Checkout checkout = checkout(storage, jittery, clock);
@@ -117,7 +111,7 @@ class CheckoutConcurrencyProperties {
             }
           });
     }
-    List<Answer> answers = runTogether(threads, calls);
+    List<Answer> answers = StartingGate.runTogether(threads, calls);
 
     IdempotencyRecord record =
         storage.inTransaction(tx -> tx.idempotency().find(key)).orElseThrow();
@@ -160,7 +154,7 @@ class CheckoutConcurrencyProperties {
     TestPaymentGateway provider = new TestPaymentGateway();
     PaymentGateway jittery =
         request -> {
-          pause(maxPauseMillis);
+          StartingGate.pause(maxPauseMillis);
           return provider.charge(request);
         };
     Checkout checkout = checkout(storage, jittery, new CheckoutTest.MutableClock(T0));
@@ -171,7 +165,7 @@ class CheckoutConcurrencyProperties {
       calls.add(() -> new Answer(checkout.placeOrder(key, request), null));
     }
 
-    List<Answer> answers = runTogether(threads, calls);
+    List<Answer> answers = StartingGate.runTogether(threads, calls);
 
     List<CheckoutOutcome> outcomes = new ArrayList<>();
     for (Answer a : answers) {
@@ -223,7 +217,7 @@ class CheckoutConcurrencyProperties {
       calls.add(() -> new Answer(checkout.placeOrder(key, request), null));
     }
 
-    List<Answer> answers = runTogether(threads, calls);
+    List<Answer> answers = StartingGate.runTogether(threads, calls);
 
     long leftTaken = 0;
     long rightTaken = 0;
@@ -260,44 +254,6 @@ class CheckoutConcurrencyProperties {
   }
 
   // ---- harness -------------------------------------------------------------------------------
-
-  /** Runs the calls on a pool of the given size, all released at once; fails on a hang. */
-  private static <T> List<T> runTogether(int threads, List<Callable<T>> calls) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch gate = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (Callable<T> call : calls) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  if (!gate.await(10, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the start gate never opened");
-                  }
-                  return call.call();
-                }));
-      }
-      gate.countDown();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      List<T> results = new ArrayList<>();
-      for (Future<T> f : futures) {
-        results.add(f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).as("threads stopped").isTrue();
-    }
-  }
-
-  private static void pause(int maxMillis) {
-    int choice = ThreadLocalRandom.current().nextInt(maxMillis + 2);
-    if (choice == 0) {
-      Thread.yield();
-    } else if (choice > 1) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(choice - 1));
-    }
-  }
 
   private static void spin(int times) {
     for (int i = 0; i < times; i++) {

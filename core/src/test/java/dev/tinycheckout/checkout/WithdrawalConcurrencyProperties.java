@@ -28,10 +28,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -97,7 +93,7 @@ class WithdrawalConcurrencyProperties {
     }
 
     List<Answer> answers =
-        runTogether(
+        StartingGate.runTogether(
             threads,
             keyOfRequest.stream()
                 .map(
@@ -212,35 +208,6 @@ class WithdrawalConcurrencyProperties {
     int choice = ThreadLocalRandom.current().nextInt(3);
     if (choice > 0) {
       LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(choice == 1 ? 20 : 200));
-    }
-  }
-
-  /** Runs the calls on a pool of the given size, all released at once; fails on a hang. */
-  private static <T> List<T> runTogether(int threads, List<Callable<T>> calls) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch gate = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (Callable<T> call : calls) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  if (!gate.await(10, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the start gate never opened");
-                  }
-                  return call.call();
-                }));
-      }
-      gate.countDown();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      List<T> results = new ArrayList<>();
-      for (Future<T> f : futures) {
-        results.add(f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).as("threads stopped").isTrue();
     }
   }
 }
