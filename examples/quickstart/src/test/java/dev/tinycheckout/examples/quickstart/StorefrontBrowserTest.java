@@ -163,6 +163,47 @@ class StorefrontBrowserTest {
   }
 
   @Test
+  void aPurchaseWhosePaymentOutcomeIsUnknownIsSentAgainWithTheSameKey() throws Exception {
+    driver.get(quickstart.uri().toString());
+    waiting().until(ExpectedConditions.textToBe(By.id("terms-version"), "2026-11-01"));
+    driver.findElement(By.id("consent")).click();
+    driver.findElement(By.id("email")).sendKeys("cy@example.com");
+    new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("payment")))
+        .selectByValue("tok_unavailable");
+    long before = stock();
+    WebElement button =
+        driver.findElement(By.xpath("//button[normalize-space()='" + ORDER_BUTTON + "']"));
+    WebElement problem = driver.findElement(By.id("problem"));
+    Duration outage = Duration.ofSeconds(40);
+
+    button.click();
+    new WebDriverWait(driver, outage).until(d -> problem.isDisplayed());
+    long afterFirst = stock();
+    waiting().until(ExpectedConditions.elementToBeClickable(button)).click();
+    waiting().until(d -> !problem.isDisplayed());
+    new WebDriverWait(driver, outage).until(d -> button.isEnabled() && problem.isDisplayed());
+
+    // The first attempt reserved one unit for its pending order. A new key would reserve another
+    // on every click; the same key resumes the same pending order, so the stock stays put.
+    assertThat(afterFirst).isEqualTo(before - 1);
+    assertThat(stock()).isEqualTo(afterFirst);
+  }
+
+  private long stock() throws Exception {
+    java.net.http.HttpResponse<String> product =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        quickstart.uri().resolve("products/one-dollar-item"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"stock\":(\\d+)").matcher(product.body());
+    assertThat(m.find()).as(product.body()).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
+  @Test
   void aCustomerWithdrawsFromTheContractWithTheWithdrawalButton() throws Exception {
     order("dee@example.com");
 

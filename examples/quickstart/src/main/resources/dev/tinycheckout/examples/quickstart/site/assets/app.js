@@ -61,10 +61,26 @@
       try {
         body = await response.json();
       } catch (e) {
+        if (response.ok) {
+          // A success whose body was cut off is no answer: retry it with the same key.
+          throw new Error('incomplete answer');
+        }
         body = null;
       }
     }
     return { status: response.status, headers: response.headers, body };
+  }
+
+  // Whether an answer settles the request, so the next attempt may take a new key: a success, or
+  // a refusal that stored nothing. A server error, a request still in flight (409 in use) or a
+  // throttle (429) do not: the same purchase must be sent again with the same key.
+  function isSettled(answer) {
+    if (answer.status >= 200 && answer.status < 300) {
+      return true;
+    }
+    const inUse = answer.status === 409 && answer.body
+      && String(answer.body.type || '').endsWith('/idempotency-key-in-use');
+    return answer.status >= 400 && answer.status < 500 && !inUse && answer.status !== 429;
   }
 
   function retryAfterMs(headers, fallback) {
@@ -193,7 +209,7 @@
     const body = JSON.stringify({
       items: [{ sku, quantity: Number.isFinite(quantity) ? quantity : 0 }],
       email,
-      acceptedTerms: termsVersion,
+      ...(termsVersion ? { acceptedTerms: termsVersion } : {}),
       marketingOptIn: $('marketing').checked,
       paymentToken: $('payment').value,
     });
@@ -203,7 +219,9 @@
     progress.textContent = 'Placing your order…';
     try {
       const answer = await postIdempotent('/checkout', key, body, progress);
-      pending.checkout = null; // an answer arrived: the next attempt gets a new key
+      if (isSettled(answer)) {
+        pending.checkout = null; // settled: the next purchase gets a new key
+      }
       if (answer.status === 201 || answer.status === 200) {
         progress.textContent = answer.headers.get('Idempotent-Replayed') === 'true'
           ? 'Your order was already placed; here it is.'
@@ -262,7 +280,9 @@
     result.textContent = 'Sending your withdrawal…';
     try {
       const answer = await postIdempotent(url, key, body, result);
-      pending.withdrawal = null;
+      if (isSettled(answer)) {
+        pending.withdrawal = null;
+      }
       if (answer.status === 200) {
         const w = answer.body;
         $('order-status').textContent = w.status;
