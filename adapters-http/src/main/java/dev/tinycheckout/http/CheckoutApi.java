@@ -44,6 +44,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,10 +66,11 @@ import org.slf4j.LoggerFactory;
  * <p>Routes ({@code docs/http-api.md} has the shapes and every status):
  *
  * <ul>
- *   <li>{@code GET /health}; {@code GET /terms}; {@code GET|HEAD /products}; {@code GET|HEAD
- *       /products/{sku}} &mdash; cacheable: strong {@code ETag}, {@code Last-Modified}, {@code
- *       Cache-Control} and {@code CDN-Cache-Control}, conditional requests answered 304 or 412 as
- *       RFC 9110 section 13.2.2 orders them;
+ *   <li>{@code GET /health} &mdash; the storage answers or not, never cached;
+ *   <li>{@code GET|HEAD /terms}, {@code GET|HEAD /products}, {@code GET|HEAD /products/{sku}}
+ *       &mdash; cacheable: strong {@code ETag}, {@code Last-Modified}, {@code Cache-Control} and
+ *       {@code CDN-Cache-Control}, conditional requests answered 304 or 412 as RFC 9110 section
+ *       13.2.2 orders them;
  *   <li>{@code POST /checkout} &mdash; idempotent on {@code Idempotency-Key} through {@link
  *       Checkout#placeOrder}; {@code GET /orders/{id}}; {@code POST /orders/{id}/withdrawal}
  *       &mdash; the EU withdrawal function, idempotent through {@link Checkout#withdraw};
@@ -153,7 +155,9 @@ public final class CheckoutApi implements ApiHandler {
             .build()
             .toString();
     byte[] termsBody = ContractJsonWriter.terms(termsVersion, termsText);
-    this.terms = Rendered.of(termsBody, Optional.empty());
+    // The terms are fixed for the life of this API: they last changed, at the latest, now.
+    this.terms =
+        Rendered.of(termsBody, Optional.of(b.clock.instant().truncatedTo(ChronoUnit.SECONDS)));
     this.renderedProducts =
         Caffeine.newBuilder().maximumSize(b.cacheConfig.maximumSize()).<Sku, Rendered>build();
   }
@@ -232,13 +236,21 @@ public final class CheckoutApi implements ApiHandler {
       return route(request);
     } catch (RuntimeException e) {
       LOG.error("unexpected failure answering {} {}", request.method(), request.path(), e);
-      return Responses.problem(
-          Problem.of(
-              "internal-error",
-              "Internal server error",
-              500,
-              "The server failed unexpectedly; nothing partial was stored. Try again later."));
+      ApiResponse failed =
+          Responses.problem(
+              Problem.of(
+                  "internal-error",
+                  "Internal server error",
+                  500,
+                  "The server failed unexpectedly. Send a checkout or withdrawal again with the"
+                      + " same Idempotency-Key: it resumes where it stopped and never runs"
+                      + " twice."));
+      return hasKey(request) ? keyed(failed, false) : failed;
     }
+  }
+
+  private static boolean hasKey(ApiRequest request) {
+    return !request.headers().values(IdempotencyKeyField.NAME).isEmpty();
   }
 
   // ---- routing -----------------------------------------------------------------------------
@@ -267,11 +279,7 @@ public final class CheckoutApi implements ApiHandler {
                   : n == 3 && segments.get(2).equals("withdrawal")
                       ? post(method, () -> withdraw(request, segments.get(1)))
                       : null;
-          case "admin" ->
-              (n == 3 && segments.get(1).equals("audit") && segments.get(2).equals("verify"))
-                      || (n == 2 && segments.get(1).equals("consents"))
-                  ? readOnly(method, () -> admin(request))
-                  : null;
+          case "admin" -> admin(request, segments);
           default -> null;
         };
     if (answer != null) {
@@ -487,7 +495,7 @@ public final class CheckoutApi implements ApiHandler {
     try {
       key = IdempotencyKeyField.parse(keyLines);
     } catch (ValidationException e) {
-      return new Refused(Responses.problem(Problem.from(e)));
+      return new Refused(keyed(Responses.problem(Problem.from(e)), false));
     }
     byte[] body;
     try {
@@ -560,7 +568,8 @@ public final class CheckoutApi implements ApiHandler {
     try {
       id = OrderId.parse(segment);
     } catch (ValidationException e) {
-      return Responses.notFound("No order with this id.");
+      ApiResponse notFound = Responses.notFound("No order with this id.");
+      return hasKey(request) ? keyed(notFound, false) : notFound;
     }
     Keyed keyed = accept(request);
     if (keyed instanceof Refused refused) {
@@ -659,23 +668,53 @@ public final class CheckoutApi implements ApiHandler {
 
   // ---- admin -------------------------------------------------------------------------------
 
-  private ApiResponse admin(ApiRequest request) {
+  /**
+   * Every path under {@code /admin/} asks for the token first, so a caller without it learns
+   * nothing, not even which admin routes exist.
+   */
+  private ApiResponse admin(ApiRequest request, List<String> segments) {
     if (!authorized(request)) {
-      return Responses.problem(
-          Problem.of(
-              "unauthorized",
-              "Unauthorized",
-              401,
-              "Send Authorization: Bearer <admin token>; admin routes are closed when no admin"
-                  + " token is configured."),
-          Map.of("WWW-Authenticate", "Bearer realm=\"tinycheckout-admin\""));
+      ApiResponse unauthorized =
+          Responses.problem(
+              Problem.of(
+                  "unauthorized",
+                  "Unauthorized",
+                  401,
+                  "Send Authorization: Bearer <admin token>; admin routes are closed when no"
+                      + " admin token is configured."),
+              Map.of("WWW-Authenticate", "Bearer realm=\"tinycheckout-admin\""));
+      return request.method().equals("HEAD") ? Responses.withoutBody(unauthorized) : unauthorized;
     }
+    String method = request.method();
+    int n = segments.size();
+    boolean verify = n == 3 && segments.get(1).equals("audit") && segments.get(2).equals("verify");
+    boolean consents = n == 2 && segments.get(1).equals("consents");
+    if (verify || consents) {
+      return readOnly(method, () -> notYet("the consent audit trail"));
+    }
+    boolean deadLetters =
+        n == 3 && segments.get(1).equals("fulfilment") && segments.get(2).equals("dead-letters");
+    if (deadLetters) {
+      return readOnly(method, () -> notYet("the fulfilment hooks"));
+    }
+    boolean retry =
+        n == 5
+            && segments.get(1).equals("fulfilment")
+            && segments.get(2).equals("dead-letters")
+            && segments.get(4).equals("retry");
+    if (retry) {
+      return post(method, () -> notYet("the fulfilment hooks"));
+    }
+    return Responses.notFound("No resource at this path.");
+  }
+
+  private static ApiResponse notYet(String feature) {
     return Responses.problem(
         Problem.of(
             "not-implemented",
             "Not implemented",
             501,
-            "This admin route arrives with the consent audit trail."));
+            "This admin route arrives with " + feature + "; it is authorised but not served yet."));
   }
 
   private boolean authorized(ApiRequest request) {

@@ -6,6 +6,8 @@ import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.memory.InMemoryStorage;
 import dev.tinycheckout.money.Money;
 import dev.tinycheckout.payment.TestPaymentGateway;
+import dev.tinycheckout.store.CheckoutStorage;
+import dev.tinycheckout.store.UnitOfWork;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -105,5 +107,39 @@ class CheckoutApiTest {
   void theOpenApiDocumentShipsWithTheApi() {
     String document = new String(CheckoutApi.openApiDocument(), StandardCharsets.UTF_8);
     assertThat(document).contains("\"openapi\"").contains("\"/checkout\"");
+  }
+
+  @Test
+  void anUnexpectedFailureIsA500ThatTellsTheClientToRetryWithTheSameKey() {
+    CheckoutStorage failing =
+        new CheckoutStorage() {
+          @Override
+          public <T> T inTransaction(UnitOfWork<T> work) {
+            throw new IllegalStateException("a bug in a storage adapter");
+          }
+        };
+    CheckoutApi broken =
+        CheckoutApi.builder()
+            .storage(failing)
+            .paymentGateway(new TestPaymentGateway())
+            .terms("v1", "Terms of sale.")
+            .build();
+
+    ApiResponse r =
+        broken.handle(
+            new ApiRequest(
+                "POST",
+                "/checkout",
+                Optional.empty(),
+                RequestHeaders.of(
+                    Map.of(
+                        "Content-Type", List.of("application/json"),
+                        "Idempotency-Key", List.of("k-500"))),
+                new ByteArrayInputStream(BODY.getBytes(StandardCharsets.UTF_8))));
+
+    assertThat(r.status()).isEqualTo(500);
+    assertThat(r.header("Idempotent-Replayed")).contains("false");
+    assertThat(text(r)).contains("internal-error").contains("same Idempotency-Key");
+    assertThat(text(r)).doesNotContain("a bug in a storage adapter");
   }
 }

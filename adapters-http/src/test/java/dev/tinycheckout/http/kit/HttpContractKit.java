@@ -973,6 +973,7 @@ public abstract class HttpContractKit {
       Answer answer = checkout("k".repeat(length), order(WIDGET, 1));
 
       assertProblem(answer, 400, "idempotency-key-invalid");
+      assertThat(answer.header("Idempotent-Replayed")).hasValue("false");
       assertThat(stock(WIDGET)).isEqualTo(WIDGET_STOCK);
     }
 
@@ -1125,6 +1126,14 @@ public abstract class HttpContractKit {
     }
 
     @Test
+    void aMalformedOrderIdAnswers404AndStillSaysTheKeyedAnswerIsNoReplay() {
+      Answer answer = withdraw("not-an-order", newKey(), EMAIL);
+
+      assertProblem(answer, 404, "not-found");
+      assertThat(answer.header("Idempotent-Replayed")).hasValue("false");
+    }
+
+    @Test
     void aSecondWithdrawalWithAnotherKeyAnswers409AlreadyWithdrawn() {
       String id = placeOrder(WIDGET, 1).path("id").asString();
       withdrawOk(id, newKey());
@@ -1186,6 +1195,9 @@ public abstract class HttpContractKit {
           "/admin/audit/verify, Bearer",
           "/admin/consents?email=ada@example.com, ",
           "/admin/consents?email=ada@example.com, Bearer wrong-token",
+          "/admin/fulfilment/dead-letters, ",
+          "/admin/fulfilment/dead-letters, Bearer wrong-token",
+          "/admin/no-such-route, ",
         })
     void adminRoutesWithoutTheTokenAnswer401WithABearerChallenge(
         String path, String authorization) {
