@@ -164,9 +164,20 @@ public final class JdkHttpMount {
       }
       throw new UncheckedIOException("cannot listen on " + address + ": " + e.getMessage(), e);
     }
-    server.createContext(contextPath.isEmpty() ? "/" : contextPath, adapter);
-    server.setExecutor(exchanges);
-    server.start();
+    try {
+      server.createContext(contextPath.isEmpty() ? "/" : contextPath, adapter);
+      server.setExecutor(exchanges);
+      server.start();
+    } catch (RuntimeException e) {
+      // Never leave a bound socket or pool threads behind a start that failed.
+      server.stop(0);
+      try {
+        exchanges.shutdown(Duration.ZERO);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      throw e;
+    }
     Running running = new Running(server, adapter, exchanges, contextPath);
     LOG.info("tinycheckout listening on {}", running.uri());
     return running;
@@ -382,7 +393,8 @@ public final class JdkHttpMount {
      * @param contextPath {@code /} or a path such as {@code /shop}, without a trailing slash
      * @return this builder
      * @throws IllegalArgumentException if the path does not start with {@code /}, ends with one, or
-     *     holds a query, a fragment, or characters a URI path cannot hold unencoded
+     *     holds a query, a fragment, a dot segment, a percent-encoding, or characters a URI path
+     *     cannot hold unencoded
      */
     public Builder contextPath(String contextPath) {
       Objects.requireNonNull(contextPath, "contextPath");
@@ -390,7 +402,8 @@ public final class JdkHttpMount {
         this.contextPath = "";
         return this;
       }
-      if (!contextPath.matches("(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+")) {
+      if (!contextPath.matches("(/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+")
+          || contextPath.matches(".*/\\.{1,2}(/.*)?")) {
         throw new IllegalArgumentException(
             "contextPath must be '/' or like '/shop' (no trailing '/'), but was '"
                 + contextPath

@@ -75,18 +75,25 @@ public final class CheckoutServlet extends HttpServlet {
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    ApiRequest apiRequest =
-        new ApiRequest(
-            request.getMethod(),
-            apiPath(request),
-            Optional.ofNullable(request.getQueryString()),
-            headers(request),
-            request.getInputStream());
+    String path = apiPath(request);
     ApiResponse answer;
     try {
-      answer = Objects.requireNonNull(handler.handle(apiRequest), "handler returned no response");
+      if (!path.startsWith("/")) {
+        // A container that left path parameters before the API's path (";x=1/products"): no
+        // route can match it.
+        answer = notFound();
+      } else {
+        ApiRequest apiRequest =
+            new ApiRequest(
+                request.getMethod(),
+                path,
+                Optional.ofNullable(request.getQueryString()),
+                headers(request),
+                request.getInputStream());
+        answer = Objects.requireNonNull(handler.handle(apiRequest), "handler returned no response");
+      }
     } catch (RuntimeException | Error failure) {
-      LOG.error("{} {} failed; answered 500", apiRequest.method(), apiRequest.path(), failure);
+      LOG.error("{} {} failed; answered 500", request.getMethod(), path, failure);
       if (failure instanceof VirtualMachineError fatal) {
         throw fatal;
       }
@@ -114,7 +121,9 @@ public final class CheckoutServlet extends HttpServlet {
         String value = field.getValue();
         // The API's own paths (Location: /orders/{id}) must carry the mount's prefix.
         if (name.equalsIgnoreCase("Location") && value.startsWith("/") && !value.startsWith("//")) {
-          value = mountPrefix(request) + value;
+          // A prefix that starts with "//" would make the Location name another host.
+          String prefix = mountPrefix(request).replaceFirst("^/+", "/");
+          value = (prefix.equals("/") ? "" : prefix) + value;
         }
         response.setHeader(name, value);
       }
@@ -232,5 +241,13 @@ public final class CheckoutServlet extends HttpServlet {
         500,
         Map.of("Content-Type", "application/problem+json", "Cache-Control", "no-store"),
         ContractJsonWriter.problem(problem));
+  }
+
+  private static ApiResponse notFound() {
+    return new ApiResponse(
+        404,
+        Map.of("Content-Type", "application/problem+json", "Cache-Control", "no-store"),
+        ContractJsonWriter.problem(
+            Problem.of("not-found", "Not found", 404, "No resource at this path.")));
   }
 }

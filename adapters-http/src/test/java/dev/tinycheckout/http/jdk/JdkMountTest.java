@@ -271,6 +271,9 @@ class JdkMountTest extends MountContract {
     assertThatThrownBy(() -> builder.port(70_000)).hasMessageContaining("70000");
     assertThatThrownBy(() -> builder.contextPath("shop")).hasMessageContaining("'shop'");
     assertThatThrownBy(() -> builder.contextPath("/shop/")).hasMessageContaining("'/shop/'");
+    assertThatThrownBy(() -> builder.contextPath("/shop/..")).hasMessageContaining("/shop/..");
+    assertThatThrownBy(() -> builder.contextPath("/%2e%2e")).hasMessageContaining("%2e");
+    assertThat(builder.contextPath("/shop.v2")).isSameAs(builder);
     assertThatThrownBy(() -> builder.threads(0)).hasMessageContaining("was 0");
     assertThatThrownBy(() -> builder.queueCapacity(-1)).hasMessageContaining("was -1");
     assertThatThrownBy(builder::build).isInstanceOf(NullPointerException.class);

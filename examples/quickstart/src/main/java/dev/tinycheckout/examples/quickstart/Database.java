@@ -3,7 +3,6 @@ package dev.tinycheckout.examples.quickstart;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
-import dev.tinycheckout.StorageException;
 import dev.tinycheckout.jdbc.JdbcDialect;
 import dev.tinycheckout.jdbc.JdbcMigrator;
 import dev.tinycheckout.jdbc.JdbcStorage;
@@ -62,7 +61,7 @@ final class Database implements AutoCloseable {
         LOG.info("migrated the {} schema to version {}", dialect, applied.get(applied.size() - 1));
       }
       return new Database(pool, dialect);
-    } catch (StorageException | IllegalStateException e) {
+    } catch (RuntimeException e) {
       pool.close();
       throw new StartupException(
           "cannot migrate the database " + redacted(jdbcUrl) + ": " + e.getMessage(), e);

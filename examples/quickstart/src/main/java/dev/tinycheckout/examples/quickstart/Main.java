@@ -93,12 +93,19 @@ public final class Main {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  quickstart.close();
+                  int status = 0;
+                  try {
+                    quickstart.close();
+                  } catch (RuntimeException e) {
+                    LOG.error("tinycheckout quickstart: stopping failed", e);
+                    status = 1;
+                  }
                   System.out.flush();
                   System.err.flush();
                   // A stop by SIGTERM or Ctrl-C that finished its work is a success, not the
-                  // JVM's 143; nothing else in this process ends it.
-                  Runtime.getRuntime().halt(0);
+                  // JVM's 143; one that failed to close cleanly says so. Nothing else in this
+                  // process ends it.
+                  Runtime.getRuntime().halt(status);
                 },
                 "quickstart-shutdown"));
   }
