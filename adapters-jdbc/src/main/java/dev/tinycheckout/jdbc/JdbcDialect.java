@@ -25,6 +25,11 @@ public enum JdbcDialect {
   /** PostgreSQL 14 and later. The primary database. */
   POSTGRESQL("postgresql") {
     @Override
+    ClaimStyle claimStyle() {
+      return ClaimStyle.LOCKING_CTE_UPDATE;
+    }
+
+    @Override
     String insertIgnoringDuplicate(String insert) {
       return insert + " ON CONFLICT DO NOTHING";
     }
@@ -138,6 +143,11 @@ public enum JdbcDialect {
     }
 
     @Override
+    ClaimStyle claimStyle() {
+      return ClaimStyle.UPDATE_RETURNING;
+    }
+
+    @Override
     void begin(Connection c) throws SQLException {
       // Transactions are plain SQL here; a pool that hands out auto-commit=false connections
       // would have the driver open one already.
@@ -236,6 +246,27 @@ public enum JdbcDialect {
   }
 
   // ---- package-private SQL differences ----
+
+  /** How deliveries are claimed; see {@code JdbcDeliveryStore} and docs/storage.md. */
+  enum ClaimStyle {
+    /**
+     * One statement: {@code WITH due AS (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED) UPDATE ... FROM
+     * due ... RETURNING}. The CTE is evaluated once, so the update touches exactly the locked rows.
+     */
+    LOCKING_CTE_UPDATE,
+    /** {@code SELECT ... LIMIT n FOR UPDATE SKIP LOCKED}, then {@code UPDATE} those rows by key. */
+    LOCK_THEN_UPDATE,
+    /**
+     * {@code UPDATE ... WHERE seq_no IN (SELECT ... LIMIT n) RETURNING}: safe only where the
+     * transaction holds the database's single write lock from its start (SQLite's {@code BEGIN
+     * IMMEDIATE}).
+     */
+    UPDATE_RETURNING
+  }
+
+  ClaimStyle claimStyle() {
+    return ClaimStyle.LOCK_THEN_UPDATE;
+  }
 
   String insertIgnoringDuplicate(String insert) {
     return insert;

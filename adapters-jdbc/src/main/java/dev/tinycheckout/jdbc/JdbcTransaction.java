@@ -8,6 +8,7 @@ import dev.tinycheckout.consent.ConsentEntry;
 import dev.tinycheckout.consent.ConsentEvidence;
 import dev.tinycheckout.consent.ConsentLog;
 import dev.tinycheckout.consent.ConsentPurpose;
+import dev.tinycheckout.fulfilment.DeliveryStore;
 import dev.tinycheckout.fulfilment.Outbox;
 import dev.tinycheckout.fulfilment.OutboxEvent;
 import dev.tinycheckout.idempotency.IdempotencyKey;
@@ -47,10 +48,12 @@ final class JdbcTransaction implements StorageTransaction {
   private final Keys keys = new Keys();
   private final Events events = new Events();
   private final Consents consents = new Consents();
+  private final JdbcDeliveryStore deliveries;
 
   JdbcTransaction(Connection connection, JdbcDialect dialect) {
     this.c = connection;
     this.d = dialect;
+    this.deliveries = new JdbcDeliveryStore(this, connection, dialect);
   }
 
   void close() {
@@ -82,12 +85,19 @@ final class JdbcTransaction implements StorageTransaction {
     return consents;
   }
 
+  @Override
+  public DeliveryStore deliveries() {
+    return deliveries;
+  }
+
+  /** A piece of JDBC work that may throw {@link SQLException}. */
   @FunctionalInterface
-  private interface Sql<T> {
+  interface Sql<T> {
     T run() throws SQLException;
   }
 
-  private <T> T sql(Sql<T> body) {
+  /** Runs JDBC work in this transaction, failing if it has ended; wraps SQL failures. */
+  <T> T sql(Sql<T> body) {
     if (!open) {
       throw new IllegalStateException("this transaction has ended; use stores only inside it");
     }

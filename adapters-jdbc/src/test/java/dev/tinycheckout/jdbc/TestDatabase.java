@@ -78,7 +78,9 @@ enum TestDatabase {
         Statement s = c.createStatement()) {
       boolean postgres = this == POSTGRES || this == POSTGRES_LOCAL;
       for (String table :
-          new String[] {"tc_order_line", "tc_order", "tc_idempotency", "tc_outbox", "tc_product"}) {
+          new String[] {
+            "tc_delivery", "tc_order_line", "tc_order", "tc_idempotency", "tc_outbox", "tc_product"
+          }) {
         s.execute("DELETE FROM " + table);
       }
       // PostgreSQL refuses DELETE on the append-only consent table; TRUNCATE is the admin's way.

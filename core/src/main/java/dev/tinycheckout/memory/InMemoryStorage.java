@@ -1,13 +1,19 @@
 package dev.tinycheckout.memory;
 
+import dev.tinycheckout.StorageException;
 import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.catalog.ProductStore;
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.consent.ConsentEntry;
 import dev.tinycheckout.consent.ConsentEvidence;
 import dev.tinycheckout.consent.ConsentLog;
+import dev.tinycheckout.fulfilment.DeadLetter;
+import dev.tinycheckout.fulfilment.DeliveryBacklog;
+import dev.tinycheckout.fulfilment.DeliveryClaim;
+import dev.tinycheckout.fulfilment.DeliveryStore;
 import dev.tinycheckout.fulfilment.Outbox;
 import dev.tinycheckout.fulfilment.OutboxEvent;
+import dev.tinycheckout.fulfilment.PendingDelivery;
 import dev.tinycheckout.idempotency.IdempotencyKey;
 import dev.tinycheckout.idempotency.IdempotencyRecord;
 import dev.tinycheckout.idempotency.IdempotencyStore;
@@ -20,19 +26,24 @@ import dev.tinycheckout.order.OrderStore;
 import dev.tinycheckout.store.CheckoutStorage;
 import dev.tinycheckout.store.StorageTransaction;
 import dev.tinycheckout.store.UnitOfWork;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * All stores in memory, for tests, examples, benchmarks and single-process shops that can afford to
@@ -52,6 +63,10 @@ public final class InMemoryStorage implements CheckoutStorage {
   private final Map<String, List<OutboxEvent>> eventsByAggregate = new HashMap<>();
   private final List<ConsentEntry> consents = new ArrayList<>();
   private final Map<OrderId, List<ConsentEntry>> consentsByOrder = new HashMap<>();
+  private final Map<UUID, DeliveryRow> deliveries = new HashMap<>();
+  // The pending and claimed deliveries, by enqueue sequence: what a claim has to look at.
+  private final TreeMap<Long, UUID> activeDeliveries = new TreeMap<>();
+  private long deliverySequence;
 
   private InMemoryStorage() {}
 
@@ -93,6 +108,7 @@ public final class InMemoryStorage implements CheckoutStorage {
     private final Keys keys = new Keys(this);
     private final Events events = new Events(this);
     private final Consents consents = new Consents(this);
+    private final Deliveries deliveries = new Deliveries(this);
 
     void check() {
       if (!open) {
@@ -133,6 +149,11 @@ public final class InMemoryStorage implements CheckoutStorage {
     @Override
     public ConsentLog consents() {
       return consents;
+    }
+
+    @Override
+    public DeliveryStore deliveries() {
+      return deliveries;
     }
   }
 
@@ -394,6 +415,388 @@ public final class InMemoryStorage implements CheckoutStorage {
       tx.check();
       return List.copyOf(
           consentsByOrder.getOrDefault(Objects.requireNonNull(orderId, "orderId"), List.of()));
+    }
+  }
+
+  private enum DeliveryState {
+    PENDING,
+    CLAIMED,
+    DONE,
+    DEAD
+  }
+
+  /** One delivery row; replaced as a whole on every change, so the undo log restores it. */
+  private record DeliveryRow(
+      long seq,
+      PendingDelivery spec,
+      Instant enqueuedAt,
+      DeliveryState state,
+      Instant availableAt,
+      int attempts,
+      long version,
+      @Nullable String owner,
+      @Nullable Instant leaseUntil,
+      @Nullable String lastError,
+      @Nullable Instant finishedAt) {
+
+    boolean isActive() {
+      return state == DeliveryState.PENDING || state == DeliveryState.CLAIMED;
+    }
+
+    boolean isDue(Instant now) {
+      if (state == DeliveryState.PENDING) {
+        return !availableAt.isAfter(now);
+      }
+      return state == DeliveryState.CLAIMED && leaseUntil != null && !leaseUntil.isAfter(now);
+    }
+
+    boolean holds(DeliveryClaim claim) {
+      return state == DeliveryState.CLAIMED && version == claim.claimVersion();
+    }
+
+    DeliveryRow with(
+        DeliveryState state,
+        Instant availableAt,
+        int attempts,
+        long version,
+        @Nullable String owner,
+        @Nullable Instant leaseUntil,
+        @Nullable String lastError,
+        @Nullable Instant finishedAt) {
+      return new DeliveryRow(
+          seq,
+          spec,
+          enqueuedAt,
+          state,
+          availableAt,
+          attempts,
+          version,
+          owner,
+          leaseUntil,
+          lastError,
+          finishedAt);
+    }
+  }
+
+  private static final int MAX_ERROR_LENGTH = 2000;
+
+  private static String cut(String error) {
+    Objects.requireNonNull(error, "error");
+    return error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH);
+  }
+
+  private final class Deliveries implements DeliveryStore {
+    private final Tx tx;
+
+    Deliveries(Tx tx) {
+      this.tx = tx;
+    }
+
+    /** Stores the row (or deletes it, when next is null), keeping the index, with its undo. */
+    private void save(@Nullable DeliveryRow old, @Nullable DeliveryRow next) {
+      DeliveryRow any = next != null ? next : Objects.requireNonNull(old, "old");
+      UUID id = any.spec().deliveryId();
+      long seq = any.seq();
+      if (next == null) {
+        deliveries.remove(id);
+      } else {
+        deliveries.put(id, next);
+      }
+      boolean wasActive = old != null && old.isActive();
+      boolean isActive = next != null && next.isActive();
+      if (isActive) {
+        activeDeliveries.put(seq, id);
+      } else {
+        activeDeliveries.remove(seq);
+      }
+      tx.onRollback(
+          () -> {
+            if (old == null) {
+              deliveries.remove(id);
+            } else {
+              deliveries.put(id, old);
+            }
+            if (wasActive) {
+              activeDeliveries.put(seq, id);
+            } else {
+              activeDeliveries.remove(seq);
+            }
+          });
+    }
+
+    @Override
+    public void enqueue(PendingDelivery delivery) {
+      tx.check();
+      Objects.requireNonNull(delivery, "delivery");
+      if (deliveries.containsKey(delivery.deliveryId())) {
+        throw new StorageException(
+            "delivery " + delivery.deliveryId() + " exists already", false, null);
+      }
+      if (!events.containsKey(delivery.eventId())) {
+        throw new StorageException(
+            "delivery "
+                + delivery.deliveryId()
+                + " refers to outbox event "
+                + delivery.eventId()
+                + ", which is not in the outbox; enqueue the event first",
+            false,
+            null);
+      }
+      long seq = ++deliverySequence;
+      save(
+          null,
+          new DeliveryRow(
+              seq,
+              delivery,
+              delivery.availableAt(),
+              DeliveryState.PENDING,
+              delivery.availableAt(),
+              0,
+              0,
+              null,
+              null,
+              null,
+              null));
+    }
+
+    @Override
+    public List<DeliveryClaim> claim(String owner, Instant now, Duration lease, int limit) {
+      tx.check();
+      Objects.requireNonNull(owner, "owner");
+      Objects.requireNonNull(now, "now");
+      Objects.requireNonNull(lease, "lease");
+      if (owner.isEmpty() || owner.length() > 128) {
+        throw new IllegalArgumentException(
+            "owner must be 1-128 characters, but was " + owner.length());
+      }
+      if (lease.isNegative() || lease.isZero()) {
+        throw new IllegalArgumentException("lease must be positive, but was " + lease);
+      }
+      if (limit < 1) {
+        throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
+      }
+      // Walk the active rows in enqueue order: the first row seen of a (hook, ordering key) group
+      // is its head, and only the head of a group may be claimed.
+      Set<List<String>> groupsSeen = new HashSet<>();
+      List<DeliveryRow> due = new ArrayList<>();
+      for (UUID id : activeDeliveries.values()) {
+        DeliveryRow row = Objects.requireNonNull(deliveries.get(id), "indexed row");
+        Optional<String> key = row.spec().orderingKey();
+        if (key.isPresent() && !groupsSeen.add(List.of(row.spec().hook(), key.get()))) {
+          continue;
+        }
+        if (row.isDue(now)) {
+          due.add(row);
+        }
+      }
+      due.sort(Comparator.comparing(DeliveryRow::availableAt).thenComparingLong(DeliveryRow::seq));
+      List<DeliveryClaim> claims = new ArrayList<>(Math.min(limit, due.size()));
+      Instant leaseUntil = now.plus(lease);
+      for (DeliveryRow row : due.subList(0, Math.min(limit, due.size()))) {
+        DeliveryRow claimed =
+            row.with(
+                DeliveryState.CLAIMED,
+                row.availableAt(),
+                row.attempts() + 1,
+                row.version() + 1,
+                owner,
+                leaseUntil,
+                row.lastError(),
+                null);
+        save(row, claimed);
+        claims.add(
+            new DeliveryClaim(
+                row.spec().deliveryId(),
+                row.spec().hook(),
+                claimed.attempts(),
+                claimed.version(),
+                owner,
+                leaseUntil,
+                event(row)));
+      }
+      return List.copyOf(claims);
+    }
+
+    private OutboxEvent event(DeliveryRow row) {
+      return Objects.requireNonNull(events.get(row.spec().eventId()), "the delivery's event");
+    }
+
+    private @Nullable DeliveryRow held(DeliveryClaim claim) {
+      DeliveryRow row = deliveries.get(Objects.requireNonNull(claim, "claim").deliveryId());
+      return row != null && row.holds(claim) ? row : null;
+    }
+
+    @Override
+    public boolean complete(DeliveryClaim claim, Instant now) {
+      tx.check();
+      Objects.requireNonNull(now, "now");
+      DeliveryRow row = held(claim);
+      if (row == null) {
+        return false;
+      }
+      save(
+          row,
+          row.with(
+              DeliveryState.DONE,
+              row.availableAt(),
+              row.attempts(),
+              row.version(),
+              null,
+              null,
+              row.lastError(),
+              now));
+      return true;
+    }
+
+    @Override
+    public boolean retryLater(DeliveryClaim claim, Instant availableAt, String error) {
+      tx.check();
+      Objects.requireNonNull(availableAt, "availableAt");
+      String text = cut(error);
+      DeliveryRow row = held(claim);
+      if (row == null) {
+        return false;
+      }
+      save(
+          row,
+          row.with(
+              DeliveryState.PENDING,
+              availableAt,
+              row.attempts(),
+              row.version(),
+              null,
+              null,
+              text,
+              null));
+      return true;
+    }
+
+    @Override
+    public boolean deadLetter(DeliveryClaim claim, Instant now, String error) {
+      tx.check();
+      Objects.requireNonNull(now, "now");
+      String text = cut(error);
+      DeliveryRow row = held(claim);
+      if (row == null) {
+        return false;
+      }
+      save(
+          row,
+          row.with(
+              DeliveryState.DEAD,
+              row.availableAt(),
+              row.attempts(),
+              row.version(),
+              null,
+              null,
+              text,
+              now));
+      return true;
+    }
+
+    @Override
+    public int release(String owner, Instant now) {
+      tx.check();
+      Objects.requireNonNull(owner, "owner");
+      Objects.requireNonNull(now, "now");
+      List<DeliveryRow> mine = new ArrayList<>();
+      for (UUID id : activeDeliveries.values()) {
+        DeliveryRow row = Objects.requireNonNull(deliveries.get(id), "indexed row");
+        if (row.state() == DeliveryState.CLAIMED && owner.equals(row.owner())) {
+          mine.add(row);
+        }
+      }
+      for (DeliveryRow row : mine) {
+        save(
+            row,
+            row.with(
+                DeliveryState.PENDING,
+                now,
+                Math.max(0, row.attempts() - 1),
+                row.version(),
+                null,
+                null,
+                row.lastError(),
+                null));
+      }
+      return mine.size();
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(int limit) {
+      tx.check();
+      if (limit < 1) {
+        throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
+      }
+      return deliveries.values().stream()
+          .filter(r -> r.state() == DeliveryState.DEAD)
+          .sorted(
+              Comparator.comparing((DeliveryRow r) -> Objects.requireNonNull(r.finishedAt()))
+                  .thenComparingLong(DeliveryRow::seq))
+          .limit(limit)
+          .map(
+              r ->
+                  new DeadLetter(
+                      r.spec().deliveryId(),
+                      r.spec().hook(),
+                      r.attempts(),
+                      Objects.requireNonNull(r.lastError(), "lastError"),
+                      Objects.requireNonNull(r.finishedAt(), "deadAt"),
+                      event(r)))
+          .toList();
+    }
+
+    @Override
+    public boolean replay(UUID deliveryId, Instant now) {
+      tx.check();
+      Objects.requireNonNull(now, "now");
+      DeliveryRow row = deliveries.get(Objects.requireNonNull(deliveryId, "deliveryId"));
+      if (row == null || row.state() != DeliveryState.DEAD) {
+        return false;
+      }
+      save(
+          row,
+          row.with(
+              DeliveryState.PENDING, now, 0, row.version(), null, null, row.lastError(), null));
+      return true;
+    }
+
+    @Override
+    public int pruneDone(Instant doneBefore, int limit) {
+      tx.check();
+      Objects.requireNonNull(doneBefore, "doneBefore");
+      if (limit < 1) {
+        throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
+      }
+      List<DeliveryRow> old = new ArrayList<>();
+      for (DeliveryRow row : deliveries.values()) {
+        if (old.size() >= limit) {
+          break;
+        }
+        Instant doneAt = row.finishedAt();
+        if (row.state() == DeliveryState.DONE && doneAt != null && doneAt.isBefore(doneBefore)) {
+          old.add(row);
+        }
+      }
+      for (DeliveryRow row : old) {
+        save(row, null);
+      }
+      return old.size();
+    }
+
+    @Override
+    public DeliveryBacklog backlog(Instant now) {
+      tx.check();
+      Objects.requireNonNull(now, "now");
+      Optional<Instant> oldest = Optional.empty();
+      for (UUID id : activeDeliveries.values()) {
+        Instant at = Objects.requireNonNull(deliveries.get(id), "indexed row").enqueuedAt();
+        if (oldest.isEmpty() || at.isBefore(oldest.get())) {
+          oldest = Optional.of(at);
+        }
+      }
+      long dead = deliveries.values().stream().filter(r -> r.state() == DeliveryState.DEAD).count();
+      return new DeliveryBacklog(activeDeliveries.size(), oldest, dead);
     }
   }
 }

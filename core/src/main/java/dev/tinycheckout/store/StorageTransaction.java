@@ -2,6 +2,7 @@ package dev.tinycheckout.store;
 
 import dev.tinycheckout.catalog.ProductStore;
 import dev.tinycheckout.consent.ConsentLog;
+import dev.tinycheckout.fulfilment.DeliveryStore;
 import dev.tinycheckout.fulfilment.Outbox;
 import dev.tinycheckout.idempotency.IdempotencyStore;
 import dev.tinycheckout.order.OrderStore;
@@ -47,4 +48,11 @@ public interface StorageTransaction {
    * @return the store, acting in this transaction
    */
   ConsentLog consents();
+
+  /**
+   * The deliveries of the outbox to the fulfilment hooks.
+   *
+   * @return the store, acting in this transaction
+   */
+  DeliveryStore deliveries();
 }

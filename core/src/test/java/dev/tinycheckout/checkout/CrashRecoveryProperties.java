@@ -11,6 +11,7 @@ import dev.tinycheckout.consent.ConsentEntry;
 import dev.tinycheckout.consent.ConsentEvidence;
 import dev.tinycheckout.consent.ConsentLog;
 import dev.tinycheckout.consent.ConsentPurpose;
+import dev.tinycheckout.fulfilment.DeliveryStore;
 import dev.tinycheckout.fulfilment.Outbox;
 import dev.tinycheckout.fulfilment.OutboxEvent;
 import dev.tinycheckout.idempotency.IdempotencyKey;
@@ -591,8 +592,10 @@ class CrashRecoveryProperties {
       private final IdempotencyStore idempotency;
       private final Outbox outbox;
       private final ConsentLog consents;
+      private final DeliveryStore deliveries;
 
       CrashingTx(StorageTransaction t, String tx, Ledger pending) {
+        this.deliveries = t.deliveries();
         this.products = new Products(t.products(), tx);
         this.orders = new Orders(t.orders(), tx, pending);
         this.idempotency = new Keys(t.idempotency(), tx);
@@ -623,6 +626,11 @@ class CrashRecoveryProperties {
       @Override
       public ConsentLog consents() {
         return consents;
+      }
+
+      @Override
+      public DeliveryStore deliveries() {
+        return deliveries;
       }
     }
 

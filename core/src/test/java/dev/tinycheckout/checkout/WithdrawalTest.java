@@ -13,6 +13,7 @@ import dev.tinycheckout.consent.ConsentEntry;
 import dev.tinycheckout.consent.ConsentEvidence;
 import dev.tinycheckout.consent.ConsentLog;
 import dev.tinycheckout.consent.ConsentPurpose;
+import dev.tinycheckout.fulfilment.DeliveryStore;
 import dev.tinycheckout.fulfilment.Outbox;
 import dev.tinycheckout.fulfilment.OutboxEvent;
 import dev.tinycheckout.idempotency.IdempotencyKey;
@@ -721,6 +722,11 @@ class WithdrawalTest {
     @Override
     public Outbox outbox() {
       return tx.outbox();
+    }
+
+    @Override
+    public DeliveryStore deliveries() {
+      return tx.deliveries();
     }
 
     @Override

@@ -10,6 +10,8 @@
  *   <li>{@link dev.tinycheckout.testkit.OrderStoreContract}: orders and compare-and-set status;
  *   <li>{@link dev.tinycheckout.testkit.IdempotencyStoreContract}: records, fences and expiry;
  *   <li>{@link dev.tinycheckout.testkit.OutboxContract}: the transactional outbox;
+ *   <li>{@link dev.tinycheckout.testkit.DeliveryStoreContract}: claims, leases, fences and ordering
+ *       keys of the outbox's deliveries;
  *   <li>{@link dev.tinycheckout.testkit.ConsentLogContract}: the gap-free consent log;
  *   <li>{@link dev.tinycheckout.testkit.CheckoutContract}: the whole idempotent checkout over the
  *       storage.

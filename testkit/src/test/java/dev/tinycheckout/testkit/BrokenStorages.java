@@ -4,6 +4,7 @@ import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.catalog.ProductStore;
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.consent.ConsentLog;
+import dev.tinycheckout.fulfilment.DeliveryStore;
 import dev.tinycheckout.fulfilment.Outbox;
 import dev.tinycheckout.fulfilment.OutboxEvent;
 import dev.tinycheckout.idempotency.IdempotencyKey;
@@ -65,7 +66,8 @@ final class BrokenStorages {
                 tx.orders(),
                 tx.idempotency(),
                 tx.outbox(),
-                tx.consents()));
+                tx.consents(),
+                deliveriesOf(tx)));
   }
 
   /**
@@ -88,7 +90,8 @@ final class BrokenStorages {
                   }
                 },
                 tx.outbox(),
-                tx.consents()));
+                tx.consents(),
+                deliveriesOf(tx)));
   }
 
   /** Replace ignores the expected fence: an "UPDATE ... WHERE key = ?" without "AND fence = ?". */
@@ -106,7 +109,8 @@ final class BrokenStorages {
                   }
                 },
                 tx.outbox(),
-                tx.consents()));
+                tx.consents(),
+                deliveriesOf(tx)));
   }
 
   /**
@@ -144,7 +148,8 @@ final class BrokenStorages {
                 },
                 tx.idempotency(),
                 tx.outbox(),
-                tx.consents()));
+                tx.consents(),
+                deliveriesOf(tx)));
   }
 
   /** Events come back sorted by id instead of in enqueue order: "ORDER BY id". */
@@ -168,7 +173,8 @@ final class BrokenStorages {
                         .toList();
                   }
                 },
-                tx.consents()));
+                tx.consents(),
+                deliveriesOf(tx)));
   }
 
   /**
@@ -183,7 +189,8 @@ final class BrokenStorages {
             autoCommitting(OrderStore.class, delegate, StorageTransaction::orders),
             autoCommitting(IdempotencyStore.class, delegate, StorageTransaction::idempotency),
             autoCommitting(Outbox.class, delegate, StorageTransaction::outbox),
-            autoCommitting(ConsentLog.class, delegate, StorageTransaction::consents));
+            autoCommitting(ConsentLog.class, delegate, StorageTransaction::consents),
+            autoCommitting(DeliveryStore.class, delegate, StorageTransaction::deliveries));
     return new CheckoutStorage() {
       @Override
       public <T> T inTransaction(UnitOfWork<T> work) {
@@ -198,6 +205,17 @@ final class BrokenStorages {
         (proxy, method, args) ->
             delegate.inTransaction(tx -> invoke(method, store.apply(tx), args));
     return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+  }
+
+  /**
+   * The transaction's delivery store, looked up only when first used: a kit that never touches
+   * deliveries must not depend on them.
+   */
+  private static DeliveryStore deliveriesOf(StorageTransaction tx) {
+    InvocationHandler handler = (proxy, method, args) -> invoke(method, tx.deliveries(), args);
+    return (DeliveryStore)
+        Proxy.newProxyInstance(
+            DeliveryStore.class.getClassLoader(), new Class<?>[] {DeliveryStore.class}, handler);
   }
 
   private static Object invoke(Method method, Object target, Object[] args) {
@@ -226,13 +244,14 @@ final class BrokenStorages {
     };
   }
 
-  /** The five stores of a transaction, as a value. */
+  /** The six stores of a transaction, as a value. */
   record Stores(
       ProductStore products,
       OrderStore orders,
       IdempotencyStore idempotency,
       Outbox outbox,
-      ConsentLog consents)
+      ConsentLog consents,
+      DeliveryStore deliveries)
       implements StorageTransaction {}
 
   private static class ForwardingProductStore implements ProductStore {

@@ -4,6 +4,7 @@ import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.catalog.ProductStore;
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.consent.ConsentLog;
+import dev.tinycheckout.fulfilment.DeliveryStore;
 import dev.tinycheckout.fulfilment.Outbox;
 import dev.tinycheckout.idempotency.IdempotencyStore;
 import dev.tinycheckout.money.Money;
@@ -103,6 +104,11 @@ final class CountingStorage implements CheckoutStorage {
     @Override
     public ConsentLog consents() {
       return tx.consents();
+    }
+
+    @Override
+    public DeliveryStore deliveries() {
+      return tx.deliveries();
     }
   }
 }

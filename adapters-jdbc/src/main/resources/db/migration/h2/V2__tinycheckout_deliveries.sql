@@ -1,0 +1,26 @@
+-- tinycheckout fulfilment deliveries, H2 2.x: one row per (outbox event, hook).
+-- Never edit an applied migration; add V3.
+
+CREATE TABLE tc_delivery (
+  seq_no        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  delivery_id   VARCHAR(36)   NOT NULL UNIQUE,
+  event_id      VARCHAR(36)   NOT NULL REFERENCES tc_outbox (id),
+  hook          VARCHAR(64)   NOT NULL,
+  ordering_key  VARCHAR(64),
+  status        VARCHAR(16)   NOT NULL CHECK (status IN ('pending', 'claimed', 'done', 'dead')),
+  attempt       INT           NOT NULL,
+  claim_version BIGINT        NOT NULL,
+  owner         VARCHAR(128),
+  lease_until   TIMESTAMP(6) WITH TIME ZONE,
+  available_at  TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  last_error    VARCHAR(2000),
+  created_at    TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  done_at       TIMESTAMP(6) WITH TIME ZONE,
+  dead_at       TIMESTAMP(6) WITH TIME ZONE
+);
+
+-- The claim: due rows by status, earliest available first.
+CREATE INDEX tc_delivery_due ON tc_delivery (status, available_at);
+
+-- The ordering-key rule: an earlier unfinished row of the same hook and key.
+CREATE INDEX tc_delivery_ordering ON tc_delivery (hook, ordering_key, seq_no);

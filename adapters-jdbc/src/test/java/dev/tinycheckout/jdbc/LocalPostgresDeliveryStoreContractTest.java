@@ -1,0 +1,18 @@
+package dev.tinycheckout.jdbc;
+
+import dev.tinycheckout.store.CheckoutStorage;
+import dev.tinycheckout.testkit.DeliveryStoreContract;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+@EnabledIfEnvironmentVariable(
+    named = "TINYCHECKOUT_TEST_POSTGRES_URL",
+    matches = ".+",
+    disabledReason = "TINYCHECKOUT_TEST_POSTGRES_URL is not set")
+@AddLifecycleHook(SkipWithoutDatabase.LocalPostgres.class)
+class LocalPostgresDeliveryStoreContractTest extends DeliveryStoreContract {
+  @Override
+  protected CheckoutStorage newStorage() {
+    return TestDatabase.POSTGRES_LOCAL.freshStorage();
+  }
+}

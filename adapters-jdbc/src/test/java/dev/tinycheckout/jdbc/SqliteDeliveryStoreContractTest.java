@@ -1,0 +1,11 @@
+package dev.tinycheckout.jdbc;
+
+import dev.tinycheckout.store.CheckoutStorage;
+import dev.tinycheckout.testkit.DeliveryStoreContract;
+
+class SqliteDeliveryStoreContractTest extends DeliveryStoreContract {
+  @Override
+  protected CheckoutStorage newStorage() {
+    return TestDatabase.SQLITE.freshStorage();
+  }
+}
