@@ -9,7 +9,9 @@ import dev.tinycheckout.consent.ConsentEntry;
 import dev.tinycheckout.consent.ConsentEvidence;
 import dev.tinycheckout.consent.ConsentPurpose;
 import dev.tinycheckout.consent.ConsentRequiredException;
+import dev.tinycheckout.fulfilment.FulfilmentHooks;
 import dev.tinycheckout.fulfilment.OutboxEvent;
+import dev.tinycheckout.fulfilment.PendingDelivery;
 import dev.tinycheckout.idempotency.IdempotencyKey;
 import dev.tinycheckout.idempotency.IdempotencyKeyInUseException;
 import dev.tinycheckout.idempotency.IdempotencyKeyReusedException;
@@ -78,8 +80,9 @@ import org.slf4j.MDC;
  *   <li><b>pay</b>: outside any transaction, charge through the {@link PaymentGateway} with a
  *       payment key derived from the order id, the same on every retry;
  *   <li><b>finish</b>: if the key's fence still matches, mark the order paid, append the consent
- *       evidence, enqueue the fulfilment event, and store the answer; or, if declined, cancel the
- *       order, return its stock and store the decline.
+ *       evidence, enqueue the fulfilment event (and one delivery per {@linkplain Builder#hooks
+ *       subscribed hook}), and store the answer; or, if declined, cancel the order, return its
+ *       stock, enqueue the payment-failed event and store the decline.
  * </ol>
  *
  * <p>No database lock is held while the payment provider is called, so the stock row of a popular
@@ -109,6 +112,8 @@ public final class Checkout {
   private final Clock clock;
   private final CheckoutConfig config;
   private final String termsVersion;
+  private final FulfilmentHooks hooks;
+  private final Runnable afterEventsCommitted;
 
   private Checkout(Builder b) {
     this.storage = require(b.storage, "storage");
@@ -116,6 +121,8 @@ public final class Checkout {
     this.termsVersion = require(b.termsVersion, "termsVersion");
     this.clock = b.clock;
     this.config = b.config;
+    this.hooks = b.hooks;
+    this.afterEventsCommitted = b.afterEventsCommitted;
   }
 
   private static <T> T require(@Nullable T value, String name) {
@@ -229,6 +236,9 @@ public final class Checkout {
       String receiptId = UUID.randomUUID().toString();
       WithdrawalResult result =
           transact(tx -> withdrawal(tx, key, fingerprint, request, receiptId));
+      if (!result.replayed()) {
+        eventsCommitted();
+      }
       LOG.info("withdrawal replayed={}", result.replayed());
       return result;
     } finally {
@@ -430,6 +440,7 @@ public final class Checkout {
       releaseLease(record);
       throw e;
     }
+    eventsCommitted();
     CheckoutResult result = result(done, false);
     LOG.info("checkout outcome={} replayed=false", result.outcome());
     return result;
@@ -463,14 +474,8 @@ public final class Checkout {
       event.name("orderId").value(paid.id().toString());
       event.name("paymentId").value(approved.paymentId());
       CheckoutResponses.writeOrder(event.name("order"), paid);
-      tx.outbox()
-          .enqueue(
-              new OutboxEvent(
-                  UUID.randomUUID(),
-                  OutboxEvent.ORDER_PLACED,
-                  paid.id().toString(),
-                  event.endObject().toString(),
-                  now));
+      enqueueEvent(
+          tx, OutboxEvent.ORDER_PLACED, paid.id().toString(), event.endObject().toString(), now);
       // Consent last: on a database its sequence comes from one row that every paid checkout
       // locks until commit, so the lock is held for as few statements as possible.
       tx.consents()
@@ -510,14 +515,8 @@ public final class Checkout {
       event.name("orderId").value(cancelled.id().toString());
       event.name("reason").value(reason);
       CheckoutResponses.money(event.name("amount"), cancelled.total());
-      tx.outbox()
-          .enqueue(
-              new OutboxEvent(
-                  UUID.randomUUID(),
-                  OutboxEvent.PAYMENT_FAILED,
-                  order.id().toString(),
-                  event.endObject().toString(),
-                  now));
+      enqueueEvent(
+          tx, OutboxEvent.PAYMENT_FAILED, order.id().toString(), event.endObject().toString(), now);
       response = CheckoutResponses.paymentDeclined(reason);
     }
     IdempotencyRecord done = current.completedWith(FINISHED, response);
@@ -616,14 +615,8 @@ public final class Checkout {
     CheckoutResponses.money(event.name("refund"), withdrawn.total());
     event.name("email").value(withdrawn.email().value());
     request.name().ifPresent(name -> event.name("name").value(name));
-    tx.outbox()
-        .enqueue(
-            new OutboxEvent(
-                UUID.randomUUID(),
-                OutboxEvent.ORDER_WITHDRAWN,
-                orderId.toString(),
-                event.endObject().toString(),
-                now));
+    enqueueEvent(
+        tx, OutboxEvent.ORDER_WITHDRAWN, orderId.toString(), event.endObject().toString(), now);
     // Consent last, as in a checkout: its sequence row is locked until commit.
     String acceptedTerms =
         tx.consents().findByOrder(orderId).stream()
@@ -651,6 +644,36 @@ public final class Checkout {
             .completedWith(FINISHED, response);
     write(tx, done, claim.fence());
     return new WithdrawalResult(response, false, orderId, receiptId);
+  }
+
+  /**
+   * Writes an event to the outbox and, in the same unit of work, one delivery per hook that
+   * subscribes to its type: the event and its deliveries commit together with the change they
+   * report, or not at all.
+   */
+  private void enqueueEvent(
+      StorageTransaction tx, String type, String aggregateId, String payload, Instant now) {
+    OutboxEvent event = new OutboxEvent(UUID.randomUUID(), type, aggregateId, payload, now);
+    tx.outbox().enqueue(event);
+    for (PendingDelivery delivery : hooks.deliveriesFor(event, now)) {
+      tx.deliveries().enqueue(delivery);
+    }
+  }
+
+  /**
+   * Tells the dispatcher that events committed. Called after the unit of work returned, never
+   * inside it: a dispatcher woken before the commit would find nothing to claim.
+   */
+  private void eventsCommitted() {
+    if (hooks.isEmpty()) {
+      return;
+    }
+    try {
+      afterEventsCommitted.run();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "the after-commit callback failed; the dispatcher will find the events by polling", e);
+    }
   }
 
   /** The status compare-and-set failed: another unit of work changed the order since we read it. */
@@ -724,6 +747,8 @@ public final class Checkout {
     private @Nullable String termsVersion;
     private Clock clock = Clock.systemUTC();
     private CheckoutConfig config = CheckoutConfig.ofDefaults();
+    private FulfilmentHooks hooks = FulfilmentHooks.none();
+    private Runnable afterEventsCommitted = () -> {};
 
     private Builder() {}
 
@@ -780,6 +805,36 @@ public final class Checkout {
      */
     public Builder config(CheckoutConfig config) {
       this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Sets the fulfilment hooks (default {@link FulfilmentHooks#none()}). For every event the
+     * checkout writes to the outbox it also writes, in the same unit of work, one delivery per hook
+     * that {@linkplain dev.tinycheckout.fulfilment.FulfilmentHook#subscribesTo subscribes} to the
+     * event's type; with no hooks, events go to the outbox only. Give the same instance to the
+     * {@link dev.tinycheckout.fulfilment.FulfilmentDispatcher}.
+     *
+     * @param hooks the hooks
+     * @return this builder
+     */
+    public Builder hooks(FulfilmentHooks hooks) {
+      this.hooks = Objects.requireNonNull(hooks, "hooks");
+      return this;
+    }
+
+    /**
+     * Sets what to run after a unit of work that wrote deliveries has committed (default: nothing),
+     * typically {@code dispatcher::wakeUp}, so a delivery starts milliseconds after its commit
+     * instead of at the dispatcher's next poll. Runs on the request's thread, after the commit and
+     * never inside a transaction; it must be fast and must not block. An exception it throws is
+     * logged and otherwise ignored.
+     *
+     * @param callback the callback
+     * @return this builder
+     */
+    public Builder afterEventsCommitted(Runnable callback) {
+      this.afterEventsCommitted = Objects.requireNonNull(callback, "callback");
       return this;
     }
 
