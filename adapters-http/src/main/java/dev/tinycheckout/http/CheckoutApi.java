@@ -13,6 +13,8 @@ import dev.tinycheckout.checkout.CheckoutRequest;
 import dev.tinycheckout.checkout.CheckoutResult;
 import dev.tinycheckout.checkout.WithdrawalRequest;
 import dev.tinycheckout.checkout.WithdrawalResult;
+import dev.tinycheckout.fulfilment.DeadLetter;
+import dev.tinycheckout.fulfilment.FulfilmentHooks;
 import dev.tinycheckout.http.cache.ProductCacheConfig;
 import dev.tinycheckout.http.cache.ProductReadCache;
 import dev.tinycheckout.http.cache.WarmUpReport;
@@ -51,6 +53,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import org.jspecify.annotations.Nullable;
@@ -74,7 +77,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /checkout} &mdash; idempotent on {@code Idempotency-Key} through {@link
  *       Checkout#placeOrder}; {@code GET /orders/{id}}; {@code POST /orders/{id}/withdrawal}
  *       &mdash; the EU withdrawal function, idempotent through {@link Checkout#withdraw};
- *   <li>{@code GET /admin/...} &mdash; bearer-token protected.
+ *   <li>{@code GET /admin/fulfilment/dead-letters}, {@code POST
+ *       /admin/fulfilment/dead-letters/{id}/retry} and the consent routes under {@code /admin/}
+ *       &mdash; bearer-token protected.
  * </ul>
  *
  * <p>Every other path answers 404 {@code not-found}; a known path with another method 405 {@code
@@ -135,6 +140,8 @@ public final class CheckoutApi implements ApiHandler {
             .termsVersion(termsVersion)
             .clock(b.clock)
             .config(b.checkoutConfig)
+            .hooks(b.hooks)
+            .afterEventsCommitted(b.afterEventsCommitted)
             .build();
     this.adminToken = b.adminToken == null ? null : b.adminToken.getBytes(StandardCharsets.UTF_8);
     long maxAge = b.productMaxAge.toSeconds();
@@ -695,7 +702,7 @@ public final class CheckoutApi implements ApiHandler {
     boolean deadLetters =
         n == 3 && segments.get(1).equals("fulfilment") && segments.get(2).equals("dead-letters");
     if (deadLetters) {
-      return readOnly(method, () -> notYet("the fulfilment hooks"));
+      return readOnly(method, this::deadLetters);
     }
     boolean retry =
         n == 5
@@ -703,9 +710,48 @@ public final class CheckoutApi implements ApiHandler {
             && segments.get(2).equals("dead-letters")
             && segments.get(4).equals("retry");
     if (retry) {
-      return post(method, () -> notYet("the fulfilment hooks"));
+      return post(method, () -> replay(segments.get(3)));
     }
     return Responses.notFound("No resource at this path.");
+  }
+
+  /** The most dead letters one listing shows. */
+  static final int DEAD_LETTER_PAGE = 200;
+
+  private ApiResponse deadLetters() {
+    List<DeadLetter> dead;
+    try {
+      dead = storage.inTransaction(tx -> tx.deliveries().deadLetters(DEAD_LETTER_PAGE));
+    } catch (StorageException e) {
+      return storageFailure(e, Map.of());
+    }
+    return Responses.json(
+        200, ContractJsonWriter.deadLetters(dead), Map.of("Cache-Control", Responses.NO_STORE));
+  }
+
+  private ApiResponse replay(String segment) {
+    UUID id;
+    try {
+      id = UUID.fromString(segment);
+    } catch (IllegalArgumentException e) {
+      return Responses.notFound("No dead letter with this id.");
+    }
+    if (!id.toString().equalsIgnoreCase(segment)) {
+      return Responses.notFound("No dead letter with this id.");
+    }
+    boolean replayed;
+    try {
+      replayed = storage.inTransaction(tx -> tx.deliveries().replay(id, clock.instant()));
+    } catch (StorageException e) {
+      return storageFailure(e, Map.of());
+    }
+    if (!replayed) {
+      return Responses.notFound("No dead letter with id " + id + ".");
+    }
+    return Responses.json(
+        202,
+        ("{\"id\":\"" + id + "\",\"status\":\"PENDING\"}").getBytes(StandardCharsets.US_ASCII),
+        Map.of("Cache-Control", Responses.NO_STORE));
   }
 
   private static ApiResponse notYet(String feature) {
@@ -746,6 +792,8 @@ public final class CheckoutApi implements ApiHandler {
     private Duration productMaxAge = Duration.ofSeconds(5);
     private Clock clock = Clock.systemUTC();
     private Executor executor = ForkJoinPool.commonPool();
+    private FulfilmentHooks hooks = FulfilmentHooks.none();
+    private Runnable afterEventsCommitted = () -> {};
 
     private Builder() {}
 
@@ -870,6 +918,33 @@ public final class CheckoutApi implements ApiHandler {
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * The fulfilment hooks the write path enqueues deliveries for (default none: events go to the
+     * outbox only). Give the same instance to the {@link
+     * dev.tinycheckout.fulfilment.FulfilmentDispatcher} that runs them; see {@code
+     * docs/fulfilment.md}.
+     *
+     * @param hooks the hooks
+     * @return this builder
+     */
+    public Builder hooks(FulfilmentHooks hooks) {
+      this.hooks = Objects.requireNonNull(hooks, "hooks");
+      return this;
+    }
+
+    /**
+     * What to run after a checkout or withdrawal that wrote deliveries has committed, typically
+     * {@code dispatcher::wakeUp}, so a hook starts milliseconds after the commit. It runs on the
+     * request's thread and must not block.
+     *
+     * @param callback the callback
+     * @return this builder
+     */
+    public Builder afterEventsCommitted(Runnable callback) {
+      this.afterEventsCommitted = Objects.requireNonNull(callback, "callback");
       return this;
     }
 

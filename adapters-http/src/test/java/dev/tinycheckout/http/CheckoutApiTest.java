@@ -3,6 +3,10 @@ package dev.tinycheckout.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tinycheckout.catalog.Sku;
+import dev.tinycheckout.fulfilment.Delivery;
+import dev.tinycheckout.fulfilment.DeliveryClaim;
+import dev.tinycheckout.fulfilment.FulfilmentHook;
+import dev.tinycheckout.fulfilment.FulfilmentHooks;
 import dev.tinycheckout.memory.InMemoryStorage;
 import dev.tinycheckout.money.Money;
 import dev.tinycheckout.payment.TestPaymentGateway;
@@ -11,11 +15,13 @@ import dev.tinycheckout.store.UnitOfWork;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -141,5 +147,48 @@ class CheckoutApiTest {
     assertThat(r.header("Idempotent-Replayed")).contains("false");
     assertThat(text(r)).contains("internal-error").contains("same Idempotency-Key");
     assertThat(text(r)).doesNotContain("a bug in a storage adapter");
+  }
+
+  @Test
+  void aCheckoutEnqueuesADeliveryPerHookAndSignalsAfterTheCommit() {
+    AtomicInteger signals = new AtomicInteger();
+    FulfilmentHook shipping =
+        new FulfilmentHook() {
+          @Override
+          public String name() {
+            return "shipping";
+          }
+
+          @Override
+          public void handle(Delivery delivery) {}
+        };
+    CheckoutApi withHooks =
+        CheckoutApi.builder()
+            .storage(storage)
+            .paymentGateway(new TestPaymentGateway())
+            .terms("v1", "Terms of sale.")
+            .hooks(FulfilmentHooks.of(shipping))
+            .afterEventsCommitted(signals::incrementAndGet)
+            .build();
+
+    ApiResponse placed =
+        withHooks.handle(
+            new ApiRequest(
+                "POST",
+                "/checkout",
+                Optional.empty(),
+                RequestHeaders.of(
+                    Map.of(
+                        "Content-Type", List.of("application/json"),
+                        "Idempotency-Key", List.of("k-hooks"))),
+                new ByteArrayInputStream(BODY.getBytes(StandardCharsets.UTF_8))));
+
+    assertThat(placed.status()).isEqualTo(201);
+    assertThat(signals).hasValue(1);
+    List<DeliveryClaim> claims =
+        storage.inTransaction(
+            tx -> tx.deliveries().claim("test", Instant.now(), Duration.ofMinutes(1), 10));
+    assertThat(claims).extracting(DeliveryClaim::hook).containsExactly("shipping");
+    assertThat(claims.get(0).event().type()).isEqualTo("order.placed");
   }
 }

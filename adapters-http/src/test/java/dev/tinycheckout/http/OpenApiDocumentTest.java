@@ -3,6 +3,9 @@ package dev.tinycheckout.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tinycheckout.catalog.Sku;
+import dev.tinycheckout.fulfilment.DeliveryClaim;
+import dev.tinycheckout.fulfilment.OutboxEvent;
+import dev.tinycheckout.fulfilment.PendingDelivery;
 import dev.tinycheckout.http.openapi.GatedPaymentGateway;
 import dev.tinycheckout.http.openapi.OpenApiDocument;
 import dev.tinycheckout.http.openapi.ResponseChecker;
@@ -10,6 +13,7 @@ import dev.tinycheckout.memory.InMemoryStorage;
 import dev.tinycheckout.money.Money;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,6 +51,7 @@ class OpenApiDocumentTest {
 
   private GatedPaymentGateway gateway;
   private CheckoutApi api;
+  private String deadLetterId = "";
 
   @BeforeEach
   void startApi() {
@@ -64,6 +69,7 @@ class OpenApiDocumentTest {
           tx.products().upsert(Sku.of("scarce-item"), "The Last One", Money.of(500, "USD"), 1, now);
           return null;
         });
+    deadLetterId = seedDeadLetter(storage, now).toString();
     gateway = new GatedPaymentGateway();
     api =
         CheckoutApi.builder()
@@ -74,6 +80,27 @@ class OpenApiDocumentTest {
             .executor(Runnable::run)
             .build();
     api.warmUp();
+  }
+
+  /** A delivery that gave up, so the dead-letter routes have something to list and replay. */
+  private static UUID seedDeadLetter(InMemoryStorage storage, Instant now) {
+    UUID deliveryId = UUID.randomUUID();
+    storage.inTransaction(
+        tx -> {
+          OutboxEvent event =
+              new OutboxEvent(UUID.randomUUID(), "order.placed", "seeded-order", "{}", now);
+          tx.outbox().enqueue(event);
+          tx.deliveries()
+              .enqueue(new PendingDelivery(deliveryId, event.id(), "email", Optional.empty(), now));
+          return null;
+        });
+    storage.inTransaction(
+        tx -> {
+          DeliveryClaim claim =
+              tx.deliveries().claim("openapi-test", now, Duration.ofMinutes(1), 1).get(0);
+          return tx.deliveries().deadLetter(claim, now, "seeded failure");
+        });
+    return deliveryId;
   }
 
   // ---- the document itself -----------------------------------------------------------------
@@ -205,7 +232,8 @@ class OpenApiDocumentTest {
   void everyDocumentedOperationIsServed() {
     String orderId = placeOrder("served-order");
     for (OpenApiDocument.Operation op : DOCUMENT.operations()) {
-      String path = op.path().replace("{sku}", "one-dollar-item").replace("{id}", orderId);
+      String id = op.path().contains("dead-letters") ? deadLetterId : orderId;
+      String path = op.path().replace("{sku}", "one-dollar-item").replace("{id}", id);
       String target = path.equals("/admin/consents") ? path + "?email=" + EMAIL : path;
       ApiResponse response = send(op.method(), target, exampleHeaders(op), exampleBody(op));
       assertThat(response.status()).as(op + " answered").isNotIn(404, 405);
@@ -231,7 +259,7 @@ class OpenApiDocumentTest {
             "/admin/audit/verify",
             "/admin/consents",
             "/admin/fulfilment/dead-letters",
-            "/admin/fulfilment/dead-letters/1/retry",
+            "/admin/fulfilment/dead-letters/" + deadLetterId + "/retry",
             "/metrics",
             "/openapi.json",
             "/assets/app.js");

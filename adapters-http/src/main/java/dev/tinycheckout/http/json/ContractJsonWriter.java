@@ -1,6 +1,7 @@
 package dev.tinycheckout.http.json;
 
 import dev.tinycheckout.catalog.Product;
+import dev.tinycheckout.fulfilment.DeadLetter;
 import dev.tinycheckout.money.Money;
 import dev.tinycheckout.order.Order;
 import dev.tinycheckout.order.OrderLine;
@@ -121,6 +122,46 @@ public final class ContractJsonWriter {
                   order.createdAt().truncatedTo(ChronoUnit.MILLIS)));
           g.writeEndObject();
         });
+  }
+
+  /**
+   * The dead letters of the fulfilment outbox, for {@code GET /admin/fulfilment/dead-letters}. The
+   * event's payload is left out: it may hold personal data, and the admin needs the event's
+   * identity, not its contents, to decide on a replay.
+   *
+   * @param deadLetters the dead letters
+   * @return {@code {"deadLetters":[{"id","hook","attempts","lastError","deadAt","event":{...}}]}}
+   */
+  public static byte[] deadLetters(List<DeadLetter> deadLetters) {
+    Objects.requireNonNull(deadLetters, "deadLetters");
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeName("deadLetters");
+          g.writeStartArray();
+          for (DeadLetter dead : deadLetters) {
+            g.writeStartObject();
+            g.writeStringProperty("id", dead.deliveryId().toString());
+            g.writeStringProperty("hook", dead.hook());
+            g.writeNumberProperty("attempts", dead.attempts());
+            g.writeStringProperty("lastError", safe(dead.lastError()));
+            g.writeStringProperty("deadAt", instant(dead.deadAt()));
+            g.writeName("event");
+            g.writeStartObject();
+            g.writeStringProperty("id", dead.event().id().toString());
+            g.writeStringProperty("type", dead.event().type());
+            g.writeStringProperty("aggregateId", dead.event().aggregateId());
+            g.writeStringProperty("createdAt", instant(dead.event().createdAt()));
+            g.writeEndObject();
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
+  }
+
+  private static String instant(java.time.Instant at) {
+    return DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.MILLIS));
   }
 
   /**

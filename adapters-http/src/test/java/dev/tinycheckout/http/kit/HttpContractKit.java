@@ -3,6 +3,9 @@ package dev.tinycheckout.http.kit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tinycheckout.catalog.Sku;
+import dev.tinycheckout.fulfilment.DeliveryClaim;
+import dev.tinycheckout.fulfilment.OutboxEvent;
+import dev.tinycheckout.fulfilment.PendingDelivery;
 import dev.tinycheckout.http.ApiHandler;
 import dev.tinycheckout.http.CheckoutApi;
 import dev.tinycheckout.money.Money;
@@ -29,6 +32,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -1205,6 +1209,59 @@ public abstract class HttpContractKit {
 
       assertProblem(answer, 401, "unauthorized");
       assertThat(answer.headerOrEmpty("WWW-Authenticate")).startsWith("Bearer");
+    }
+
+    @Test
+    void deadLettersAreListedWithoutTheirPayloadAndReplayedWithTheToken() {
+      UUID deliveryId = UUID.randomUUID();
+      Instant now = clock.instant();
+      storage.inTransaction(
+          tx -> {
+            OutboxEvent event =
+                new OutboxEvent(
+                    UUID.randomUUID(), "order.placed", "order-1", "{\"email\":\"x@y.z\"}", now);
+            tx.outbox().enqueue(event);
+            tx.deliveries()
+                .enqueue(
+                    new PendingDelivery(deliveryId, event.id(), "email", Optional.empty(), now));
+            return null;
+          });
+      storage.inTransaction(
+          tx -> {
+            List<DeliveryClaim> claims =
+                tx.deliveries().claim("kit", now, Duration.ofMinutes(1), 1);
+            assertThat(tx.deliveries().deadLetter(claims.get(0), now, "smtp down")).isTrue();
+            return null;
+          });
+      String auth = "Bearer " + ADMIN_TOKEN;
+
+      Answer listed = get("/admin/fulfilment/dead-letters", "Authorization", auth);
+      Answer replayed =
+          send(
+              "POST",
+              "/admin/fulfilment/dead-letters/" + deliveryId + "/retry",
+              "",
+              "Authorization",
+              auth);
+      Answer after = get("/admin/fulfilment/dead-letters", "Authorization", auth);
+      Answer again =
+          send(
+              "POST",
+              "/admin/fulfilment/dead-letters/" + deliveryId + "/retry",
+              "",
+              "Authorization",
+              auth);
+
+      assertThat(listed.status()).as("%s", listed).isEqualTo(200);
+      JsonNode dead = listed.json().path("deadLetters").path(0);
+      assertThat(dead.path("id").asString()).isEqualTo(deliveryId.toString());
+      assertThat(dead.path("hook").asString()).isEqualTo("email");
+      assertThat(dead.path("lastError").asString()).isEqualTo("smtp down");
+      assertThat(dead.path("event").path("type").asString()).isEqualTo("order.placed");
+      assertThat(listed.text()).doesNotContain("x@y.z");
+      assertThat(replayed.status()).as("%s", replayed).isEqualTo(202);
+      assertThat(after.json().path("deadLetters").size()).isZero();
+      assertProblem(again, 404, "not-found");
     }
 
     @Test
