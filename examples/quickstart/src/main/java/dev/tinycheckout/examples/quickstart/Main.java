@@ -1,6 +1,8 @@
 package dev.tinycheckout.examples.quickstart;
 
 import dev.tinycheckout.catalog.Product;
+import dev.tinycheckout.fulfilment.FulfilmentDispatcher;
+import dev.tinycheckout.fulfilment.FulfilmentHooks;
 import dev.tinycheckout.http.CheckoutApi;
 import dev.tinycheckout.http.jdk.JdkHttpMount;
 import dev.tinycheckout.payment.TestPaymentGateway;
@@ -134,11 +136,17 @@ public final class Main {
                   () ->
                       upsert(database.storage(), List.of(CatalogEntry.ONE_DOLLAR_ITEM), true)
                           + " (built in)");
+      FulfilmentLog fulfilmentLog = new FulfilmentLog();
+      FulfilmentHooks hooks = FulfilmentHooks.of(fulfilmentLog);
+      FulfilmentDispatcher dispatcher =
+          FulfilmentDispatcher.builder().storage(database.storage()).hooks(hooks).build();
       CheckoutApi.Builder builder =
           CheckoutApi.builder()
               .storage(database.storage())
               .paymentGateway(new TestPaymentGateway())
-              .terms(settings.termsVersion(), terms);
+              .terms(settings.termsVersion(), terms)
+              .hooks(hooks)
+              .afterEventsCommitted(dispatcher::wakeUp);
       settings.adminToken().ifPresent(builder::adminToken);
       CheckoutApi api = builder.build();
       api.warmUp();
@@ -161,7 +169,9 @@ public final class Main {
         }
         throw new StartupException("cannot listen on port " + settings.port() + ": " + e, e);
       }
-      Quickstart quickstart = new Quickstart(server, api, database);
+      // Deliveries left by an earlier run (or a crash) go out now, with the new ones.
+      dispatcher.start();
+      Quickstart quickstart = new Quickstart(server, api, dispatcher, fulfilmentLog, database);
       LOG.info(
           "storage {} ({}), catalog {}, terms {}, admin routes {}, fraud rules {}",
           database.dialect(),

@@ -1,5 +1,6 @@
 package dev.tinycheckout.examples.quickstart;
 
+import dev.tinycheckout.fulfilment.FulfilmentDispatcher;
 import dev.tinycheckout.http.CheckoutApi;
 import dev.tinycheckout.http.jdk.JdkHttpMount;
 import java.net.URI;
@@ -20,13 +21,32 @@ final class Quickstart implements AutoCloseable {
 
   private final JdkHttpMount.Running server;
   private final CheckoutApi api;
+  private final FulfilmentDispatcher dispatcher;
+  private final FulfilmentLog fulfilmentLog;
   private final Database database;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  Quickstart(JdkHttpMount.Running server, CheckoutApi api, Database database) {
+  Quickstart(
+      JdkHttpMount.Running server,
+      CheckoutApi api,
+      FulfilmentDispatcher dispatcher,
+      FulfilmentLog fulfilmentLog,
+      Database database) {
     this.server = server;
     this.api = api;
+    this.dispatcher = dispatcher;
+    this.fulfilmentLog = fulfilmentLog;
     this.database = database;
+  }
+
+  /** The dispatcher that runs its fulfilment hook. */
+  FulfilmentDispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  /** Its fulfilment hook, which counts what it handled. */
+  FulfilmentLog fulfilmentLog() {
+    return fulfilmentLog;
   }
 
   /** The port it listens on. */
@@ -57,6 +77,9 @@ final class Quickstart implements AutoCloseable {
     LOG.info("stopping: finishing the requests in flight (up to {} s)", grace.toSeconds());
     try {
       server.stop(grace);
+      // After the server: the last requests' deliveries are committed; what cannot finish within
+      // the grace is released and goes out at the next start.
+      dispatcher.stop(grace);
     } finally {
       database.close();
     }

@@ -84,6 +84,27 @@ class QuickstartEndToEndTest {
   }
 
   @Test
+  void aPaidOrderReachesTheFulfilmentHookAfterItsCommit() throws Exception {
+    Quickstart quickstart = start();
+
+    HttpResponse<String> placed = checkout(quickstart, "fulfil-1", "tok_ok");
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (quickstart.fulfilmentLog().handled() == 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      Thread.sleep(5);
+    }
+
+    assertThat(placed.statusCode()).isEqualTo(201);
+    assertThat(quickstart.fulfilmentLog().handled()).isEqualTo(1);
+    long pendingDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (quickstart.dispatcher().backlog().pending() > 0 && System.nanoTime() < pendingDeadline) {
+      Thread.sleep(5);
+    }
+    assertThat(quickstart.dispatcher().backlog().pending()).isZero();
+    assertThat(quickstart.dispatcher().backlog().dead()).isZero();
+  }
+
+  @Test
   void theRootIsTheStorefrontPage() throws Exception {
     Quickstart quickstart = start();
 
