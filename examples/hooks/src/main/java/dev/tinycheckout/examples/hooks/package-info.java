@@ -1,0 +1,10 @@
+/**
+ * Fulfilment hooks that ship with the examples, to copy into a shop or use as they are: {@link
+ * dev.tinycheckout.examples.hooks.WebhookHook} POSTs events to a shop's URL, signed the Standard
+ * Webhooks way, and {@link dev.tinycheckout.examples.hooks.WebhookSignature} signs and verifies
+ * such requests, for receivers too.
+ */
+@NullMarked
+package dev.tinycheckout.examples.hooks;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,139 @@
+package dev.tinycheckout.examples.hooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpServer;
+import dev.tinycheckout.fulfilment.Delivery;
+import dev.tinycheckout.fulfilment.FulfilmentHooks;
+import dev.tinycheckout.fulfilment.OutboxEvent;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Runs the code of examples/hooks/README.md, and keeps the page showing exactly that code. */
+class ReadmeTest {
+  private static final Path SOURCE =
+      Path.of("src/test/java/dev/tinycheckout/examples/hooks/ReadmeTest.java");
+
+  @Test
+  void theReadmeShowsTheTestedCode() throws IOException {
+    Matcher blocks =
+        Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL)
+            .matcher(Files.readString(Path.of("README.md")));
+    String code = Files.readString(SOURCE);
+    for (String tag : List.of("send", "receive")) {
+      assertThat(blocks.find()).as("a ```java block for " + tag).isTrue();
+      String begin = "// tag::" + tag + "[]\n";
+      String tagged =
+          code.substring(
+              code.indexOf(begin) + begin.length(), code.indexOf("// end::" + tag + "[]"));
+      assertThat(normalize(blocks.group(1))).isEqualTo(normalize(tagged));
+    }
+  }
+
+  @Test
+  void theReceiverOfTheReadmeTakesASignedDeliveryOnceAndRefusesAnUnsignedOne() throws Exception {
+    String secret = WebhookSignature.generateSecret();
+    List<byte[]> handled = new CopyOnWriteArrayList<>();
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.start();
+    try {
+      Set<String> seen = ConcurrentHashMap.newKeySet();
+      java.util.function.Consumer<byte[]> orders = handled::add;
+      // tag::receive[]
+      WebhookSignature verifier = WebhookSignature.ofSecret(secret);
+      server.createContext(
+          "/webhooks/tinycheckout",
+          exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes(); // raw, before any parsing
+            Headers headers = exchange.getRequestHeaders();
+            String id = Objects.requireNonNullElse(headers.getFirst("Webhook-Id"), "");
+            boolean authentic =
+                verifier.verify(
+                    id,
+                    Objects.requireNonNullElse(headers.getFirst("Webhook-Timestamp"), ""),
+                    body,
+                    Objects.requireNonNullElse(headers.getFirst("Webhook-Signature"), ""),
+                    Instant.now());
+            if (authentic && seen.add(id)) { // at least once: skip an id already handled
+              orders.accept(body);
+            }
+            exchange.sendResponseHeaders(authentic ? 204 : 401, -1);
+            exchange.close();
+          });
+      // end::receive[]
+      String shopUrl =
+          "http://127.0.0.1:" + server.getAddress().getPort() + "/webhooks/tinycheckout";
+
+      // tag::send[]
+      WebhookHook webhook =
+          WebhookHook.builder()
+              .target(URI.create(shopUrl))
+              .secret(secret) // whsec_…, from WebhookSignature.generateSecret()
+              .eventTypes(OutboxEvent.ORDER_PLACED, OutboxEvent.ORDER_WITHDRAWN)
+              .build();
+      FulfilmentHooks hooks = FulfilmentHooks.of(webhook);
+      // end::send[]
+
+      assertThat(hooks.names()).containsExactly("webhook");
+      Delivery delivery =
+          new Delivery(
+              UUID.randomUUID(),
+              "webhook",
+              1,
+              new OutboxEvent(
+                  UUID.randomUUID(), OutboxEvent.ORDER_PLACED, "ord_1", "{}", Instant.now()));
+      webhook.handle(delivery);
+      webhook.handle(new Delivery(delivery.deliveryId(), "webhook", 2, delivery.event()));
+      assertThat(handled).hasSize(1);
+
+      HttpResponse<Void> forged =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(shopUrl))
+                      .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding());
+      assertThat(forged.statusCode()).isEqualTo(401);
+      assertThat(handled).hasSize(1);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  private static String normalize(String code) {
+    List<String> lines = code.strip().lines().map(String::stripTrailing).toList();
+    int indent =
+        lines.stream()
+            .skip(1)
+            .filter(l -> !l.isBlank())
+            .mapToInt(l -> l.length() - l.stripLeading().length())
+            .min()
+            .orElse(0);
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < lines.size(); i++) {
+      String l = lines.get(i);
+      out.append(i == 0 || l.isBlank() ? l.strip() : l.substring(Math.min(indent, l.length())))
+          .append('\n');
+    }
+    return out.toString();
+  }
+}
