@@ -95,6 +95,35 @@ enum TestDatabase {
   }
 
   /**
+   * A second pool on the same database as {@link #dataSource()}, as another shop instance would
+   * open it.
+   *
+   * @return a new pool; the caller closes it
+   */
+  HikariDataSource anotherPool() {
+    HikariDataSource first = (HikariDataSource) dataSource();
+    HikariConfig config = new HikariConfig();
+    first.copyStateTo(config);
+    config.setPoolName(first.getPoolName() + "-another-" + UUID.randomUUID());
+    return new HikariDataSource(config);
+  }
+
+  /**
+   * A JDBC URL of this database that another process can connect to (the PostgreSQL and MariaDB
+   * ones only: H2 lives in this JVM's memory).
+   *
+   * @return the URL, with its credentials
+   */
+  String jdbcUrl() {
+    assumeAvailable();
+    return switch (this) {
+      case POSTGRES -> embedded().getJdbcUrl("postgres", "postgres");
+      case POSTGRES_LOCAL, MARIADB -> System.getenv(envVariable());
+      default -> throw new UnsupportedOperationException("no shared URL for " + this);
+    };
+  }
+
+  /**
    * A new, empty, unmigrated database of this kind (H2, SQLite and the embedded PostgreSQL only).
    *
    * @return a pool on it; the caller closes it
