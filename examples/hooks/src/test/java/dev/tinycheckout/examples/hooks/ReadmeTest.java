@@ -2,6 +2,9 @@ package dev.tinycheckout.examples.hooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
 import dev.tinycheckout.fulfilment.Delivery;
@@ -38,7 +41,7 @@ class ReadmeTest {
         Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL)
             .matcher(Files.readString(Path.of("README.md")));
     String code = Files.readString(SOURCE);
-    for (String tag : List.of("send", "receive")) {
+    for (String tag : List.of("send", "receive", "email")) {
       assertThat(blocks.find()).as("a ```java block for " + tag).isTrue();
       String begin = "// tag::" + tag + "[]\n";
       String tagged =
@@ -116,6 +119,39 @@ class ReadmeTest {
       assertThat(handled).hasSize(1);
     } finally {
       server.stop(0);
+    }
+  }
+
+  @Test
+  void theEmailHookOfTheReadmeSendsAReceipt() throws Exception {
+    GreenMail greenMail =
+        new GreenMail(ServerSetupTest.SMTP.dynamicPort())
+            .withConfiguration(GreenMailConfiguration.aConfig().withUser("shop", "s3cret"));
+    greenMail.start();
+    try {
+      String smtpHost = "127.0.0.1";
+      int smtpPort = greenMail.getSmtp().getPort();
+      String smtpUser = "shop";
+      String smtpPassword = "s3cret";
+
+      // tag::email[]
+      EmailHook email =
+          EmailHook.builder()
+              .host(smtpHost)
+              .port(smtpPort)
+              .credentials(smtpUser, smtpPassword)
+              .from("Example Shop <shop@example.com>")
+              .shopName("Example Shop")
+              .build();
+      FulfilmentHooks hooks = FulfilmentHooks.of(email);
+      // end::email[]
+
+      assertThat(hooks.names()).containsExactly("email");
+      email.handle(
+          EmailHookTest.delivery(OutboxEvent.ORDER_PLACED, EmailHookTest.PLACED_PAYLOAD, 1));
+      assertThat(greenMail.getReceivedMessages()).hasSize(1);
+    } finally {
+      greenMail.stop();
     }
   }
 
