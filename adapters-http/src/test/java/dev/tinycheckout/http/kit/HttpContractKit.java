@@ -43,7 +43,6 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -1265,11 +1264,13 @@ public abstract class HttpContractKit {
     }
 
     @Test
-    @Disabled("the hash-chained consent trail behind this route arrives with issue 6")
     void theAuditVerificationWithTheTokenFindsAValidChain() {
       placeOrder(WIDGET, 1);
 
       Answer answer = get("/admin/audit/verify", "Authorization", "Bearer " + ADMIN_TOKEN);
+      if (answersNotYetServed(answer)) {
+        return;
+      }
 
       assertThat(answer.status()).as("%s", answer).isEqualTo(200);
       JsonNode report = answer.json();
@@ -1279,12 +1280,14 @@ public abstract class HttpContractKit {
     }
 
     @Test
-    @Disabled("the hash-chained consent trail behind this route arrives with issue 6")
     void theConsentsWithTheTokenListWhatTheCustomerAccepted() {
       String id = placeOrder(WIDGET, 1).path("id").asString();
 
       Answer answer =
           get("/admin/consents?email=" + EMAIL, "Authorization", "Bearer " + ADMIN_TOKEN);
+      if (answersNotYetServed(answer)) {
+        return;
+      }
 
       assertThat(answer.status()).as("%s", answer).isEqualTo(200);
       JsonNode records = answer.json().path("records");
@@ -1297,6 +1300,19 @@ public abstract class HttpContractKit {
       assertThat(record.path("hash").asString()).isNotBlank();
       assertRfc3339Utc(record.path("recordedAt").asString());
     }
+  }
+
+  /**
+   * Until the hash-chained consent trail (issue 6) serves the consent admin routes, an authorised
+   * call must get exactly this: past the token check (not 401), a 501 {@code not-implemented}
+   * problem. Once a route answers anything else, the caller's checks of the contract's 200 apply.
+   */
+  static boolean answersNotYetServed(Answer answer) {
+    if (answer.status() != 501) {
+      return false;
+    }
+    assertProblem(answer, 501, "not-implemented");
+    return true;
   }
 
   // ---- what only a raw socket can send ---------------------------------------------------------
