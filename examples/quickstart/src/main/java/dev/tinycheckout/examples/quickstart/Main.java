@@ -1,6 +1,7 @@
 package dev.tinycheckout.examples.quickstart;
 
 import dev.tinycheckout.catalog.Product;
+import dev.tinycheckout.checkout.CheckoutConfig;
 import dev.tinycheckout.fulfilment.FulfilmentDispatcher;
 import dev.tinycheckout.fulfilment.FulfilmentHooks;
 import dev.tinycheckout.http.CheckoutApi;
@@ -121,6 +122,19 @@ public final class Main {
    * @throws StartupException if the catalog file, the database or the port is not usable
    */
   static Quickstart start(Settings settings) {
+    return start(settings, CheckoutConfig.ofDefaults());
+  }
+
+  /**
+   * Starts the quickstart with a checkout configuration of its own, such as a shorter withdrawal
+   * period; the storefront page shows that period.
+   *
+   * @param settings what to run with
+   * @param checkoutConfig the checkout engine's configuration
+   * @return the running quickstart; close it to stop
+   * @throws StartupException if the catalog file, the database or the port is not usable
+   */
+  static Quickstart start(Settings settings, CheckoutConfig checkoutConfig) {
     Optional<List<CatalogEntry>> fromFile = settings.catalog().map(CatalogFile::read);
     String terms = terms();
     Database database = Database.open(settings.jdbcUrl());
@@ -145,6 +159,7 @@ public final class Main {
               .storage(database.storage())
               .paymentGateway(new TestPaymentGateway())
               .terms(settings.termsVersion(), terms)
+              .checkoutConfig(checkoutConfig)
               .hooks(hooks)
               .afterEventsCommitted(dispatcher::wakeUp);
       settings.adminToken().ifPresent(builder::adminToken);
@@ -154,7 +169,7 @@ public final class Main {
       try {
         server =
             JdkHttpMount.builder()
-                .handler(new StorefrontHandler(api))
+                .handler(new StorefrontHandler(api, checkoutConfig.withdrawalPeriod()))
                 .port(settings.port())
                 .threads(16)
                 .build()

@@ -13,6 +13,8 @@ import dev.tinycheckout.httpcache.ResourceState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,11 @@ import java.util.Optional;
  * name, so no path ({@code /assets/../x}, {@code /assets/%2e%2e/x}) can reach anything else. Each
  * file carries a strong {@code ETag} of its bytes; {@code If-None-Match} answers 304.
  *
+ * <p>The page learns the withdrawal period from its {@code <meta
+ * name="withdrawal-period-seconds">}, which holds 14 days in the file and is set here to the period
+ * the checkout was configured with, so the page shows the "Withdraw from contract here" control for
+ * exactly as long as the server accepts a withdrawal.
+ *
  * <p>Thread-safe.
  */
 final class StorefrontHandler implements ApiHandler {
@@ -41,6 +48,9 @@ final class StorefrontHandler implements ApiHandler {
           "favicon.svg", "image/svg+xml");
 
   private static final String ASSETS_PREFIX = "/assets/";
+
+  /** The withdrawal period as the page file carries it: 14 days, in seconds. */
+  static final String PERIOD_META = "<meta name=\"withdrawal-period-seconds\" content=\"1209600\">";
 
   /** The page is revalidated on every visit: cheap with its ETag, and never stale. */
   private static final String PAGE_CACHE_CONTROL = "no-cache";
@@ -61,13 +71,17 @@ final class StorefrontHandler implements ApiHandler {
   private record StaticFile(String contentType, String cacheControl, byte[] bytes, EntityTag tag) {}
 
   /**
-   * A storefront in front of an API.
+   * A storefront in front of an API whose orders may be withdrawn for {@code withdrawalPeriod}.
    *
    * @param api answers everything that is not the page or an asset
+   * @param withdrawalPeriod the checkout's withdrawal period, shown on the page; positive
    */
-  StorefrontHandler(ApiHandler api) {
+  StorefrontHandler(ApiHandler api, Duration withdrawalPeriod) {
     this.api = Objects.requireNonNull(api, "api");
-    this.page = load("index.html", "text/html; charset=utf-8", PAGE_CACHE_CONTROL);
+    this.page =
+        withPeriod(
+            load("index.html", "text/html; charset=utf-8", PAGE_CACHE_CONTROL),
+            Objects.requireNonNull(withdrawalPeriod, "withdrawalPeriod"));
     Map<String, StaticFile> files = new LinkedHashMap<>();
     ASSETS.forEach((name, type) -> files.put(name, load(name, type, ASSET_CACHE_CONTROL)));
     this.assets = Map.copyOf(files);
@@ -146,6 +160,31 @@ final class StorefrontHandler implements ApiHandler {
       headers.put("Referrer-Policy", "no-referrer");
     }
     return new ApiResponse(200, headers, method.equals("HEAD") ? new byte[0] : file.bytes());
+  }
+
+  /**
+   * The page with its withdrawal period meta set to {@code period} in whole seconds, rounded up:
+   * the control may outlast the server's deadline by under a second (the server then answers
+   * withdrawal-period-expired), but never disappears before it.
+   */
+  private static StaticFile withPeriod(StaticFile page, Duration period) {
+    if (period.isNegative() || period.isZero()) {
+      throw new IllegalArgumentException("withdrawalPeriod must be positive, but was " + period);
+    }
+    String html = new String(page.bytes(), StandardCharsets.UTF_8);
+    int at = html.indexOf(PERIOD_META);
+    if (at < 0 || html.indexOf(PERIOD_META, at + 1) >= 0) {
+      throw new IllegalStateException(
+          "the storefront page must hold " + PERIOD_META + " exactly once");
+    }
+    long seconds = period.getSeconds() + (period.getNano() > 0 ? 1 : 0);
+    byte[] bytes =
+        html.replace(
+                PERIOD_META,
+                "<meta name=\"withdrawal-period-seconds\" content=\"" + seconds + "\">")
+            .getBytes(StandardCharsets.UTF_8);
+    return new StaticFile(
+        page.contentType(), page.cacheControl(), bytes, EntityTag.ofContent(bytes));
   }
 
   private static StaticFile load(String name, String contentType, String cacheControl) {
