@@ -15,6 +15,8 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.math.BigDecimal;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +27,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +54,12 @@ import org.slf4j.LoggerFactory;
  * (which often repeats the address) or the credentials, and it has no cause for the same reason.
  * This hook never logs an email address either.
  *
+ * <p>Encryption: {@linkplain Builder#startTls STARTTLS} (required once on: a server that does not
+ * offer it fails the delivery, nothing goes out in the clear) or {@linkplain Builder#smtps SMTPS}
+ * (TLS from the first byte). Either way the server's certificate is checked against the JDK's
+ * trusted authorities, or a {@linkplain Builder#trustStore trust store} of the shop's, and against
+ * the host name.
+ *
  * <p>Immutable and thread-safe: each delivery opens its own SMTP connection.
  */
 public final class EmailHook implements FulfilmentHook {
@@ -59,6 +70,9 @@ public final class EmailHook implements FulfilmentHook {
 
   /** The default SMTP port: {@value}, the submission port (RFC 6409). */
   public static final int DEFAULT_PORT = 587;
+
+  /** The default port with {@linkplain Builder#smtps SMTPS}: {@value}, implicit TLS (RFC 8314). */
+  public static final int DEFAULT_SMTPS_PORT = 465;
 
   /** The default connect, read and write timeouts: 10 seconds each. */
   public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(10);
@@ -75,6 +89,8 @@ public final class EmailHook implements FulfilmentHook {
   private final String host;
   private final int port;
   private final boolean startTls;
+  private final boolean smtps;
+  private final String protocol;
   private final Optional<String> username;
   private final Optional<String> password;
   private final InternetAddress from;
@@ -87,8 +103,10 @@ public final class EmailHook implements FulfilmentHook {
   private EmailHook(Builder b, String host, InternetAddress from) {
     this.name = b.name;
     this.host = host;
-    this.port = b.port;
+    this.smtps = b.smtps;
+    this.port = b.port != null ? b.port : smtps ? DEFAULT_SMTPS_PORT : DEFAULT_PORT;
     this.startTls = b.startTls;
+    this.protocol = smtps ? "smtps" : "smtp";
     this.username = b.username;
     this.password = b.password;
     this.from = from;
@@ -97,20 +115,40 @@ public final class EmailHook implements FulfilmentHook {
     this.timeout = b.timeout;
     this.clock = b.clock;
     Properties props = new Properties();
-    props.setProperty("mail.transport.protocol", "smtp");
-    props.setProperty("mail.smtp.host", host);
-    props.setProperty("mail.smtp.port", Integer.toString(port));
-    props.setProperty("mail.smtp.connectiontimeout", millis(b.connectTimeout));
-    props.setProperty("mail.smtp.timeout", millis(b.readTimeout));
-    props.setProperty("mail.smtp.writetimeout", millis(b.writeTimeout));
-    props.setProperty("mail.smtp.auth", Boolean.toString(username.isPresent()));
-    props.setProperty("mail.smtp.starttls.enable", Boolean.toString(startTls));
-    props.setProperty("mail.smtp.starttls.required", Boolean.toString(startTls));
-    if (startTls) {
-      props.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+    String p = "mail." + protocol + ".";
+    props.setProperty("mail.transport.protocol", protocol);
+    props.setProperty(p + "host", host);
+    props.setProperty(p + "port", Integer.toString(port));
+    props.setProperty(p + "connectiontimeout", millis(b.connectTimeout));
+    props.setProperty(p + "timeout", millis(b.readTimeout));
+    props.setProperty(p + "writetimeout", millis(b.writeTimeout));
+    props.setProperty(p + "auth", Boolean.toString(username.isPresent()));
+    if (!smtps) {
+      props.setProperty(p + "starttls.enable", Boolean.toString(startTls));
+      props.setProperty(p + "starttls.required", Boolean.toString(startTls));
     }
-    props.setProperty("mail.smtp.from", from.getAddress());
+    if (startTls || smtps) {
+      props.setProperty(p + "ssl.checkserveridentity", "true");
+      // An object, not a string: Jakarta Mail takes a socket factory instance from the session's
+      // properties; without one it uses the JDK's default trust.
+      b.trustStore.ifPresent(store -> props.put(p + "ssl.socketFactory", socketFactory(store)));
+    }
+    props.setProperty(p + "from", from.getAddress());
     this.session = Session.getInstance(props);
+  }
+
+  private static SSLSocketFactory socketFactory(KeyStore trustStore) {
+    try {
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trustStore);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context.getSocketFactory();
+    } catch (GeneralSecurityException e) {
+      throw new ValidationException(
+          "trustStore", "cannot be used for TLS (" + e.getClass().getSimpleName() + ")");
+    }
   }
 
   private static String millis(Duration d) {
@@ -177,7 +215,7 @@ public final class EmailHook implements FulfilmentHook {
       return;
     }
     MimeMessage message = message(delivery);
-    try (Transport transport = session.getTransport("smtp")) {
+    try (Transport transport = session.getTransport(protocol)) {
       transport.connect(host, port, username.orElse(null), password.orElse(null));
       transport.sendMessage(message, message.getAllRecipients());
     } catch (MessagingException e) {
@@ -343,17 +381,26 @@ public final class EmailHook implements FulfilmentHook {
     return new IOException(
         "email '"
             + name
-            + "' via smtp://"
+            + "' via "
+            + protocol
+            + "://"
             + host
             + ":"
             + port
             + " failed: "
             + kinds
             + (code == null ? "" : ", SMTP reply " + code)
+            + (startTls && noStartTls(e) ? "; the server does not offer STARTTLS" : "")
             + "; attempt "
             + delivery.attempt()
             + " of delivery "
             + delivery.deliveryId());
+  }
+
+  // Jakarta Mail's own words (not the server's) when STARTTLS is required but not offered.
+  private static boolean noStartTls(MessagingException e) {
+    String message = e.getMessage();
+    return message != null && message.contains("does not support STARTTLS");
   }
 
   // Angus's SMTP exceptions carry the reply code, but are not API; read it without depending on
@@ -372,7 +419,9 @@ public final class EmailHook implements FulfilmentHook {
   public String toString() {
     return "EmailHook["
         + name
-        + " -> smtp://"
+        + " -> "
+        + protocol
+        + "://"
         + host
         + ":"
         + port
@@ -412,8 +461,10 @@ public final class EmailHook implements FulfilmentHook {
   public static final class Builder {
     private String name = DEFAULT_NAME;
     private @Nullable String host;
-    private int port = DEFAULT_PORT;
+    private @Nullable Integer port;
     private boolean startTls;
+    private boolean smtps;
+    private Optional<KeyStore> trustStore = Optional.empty();
     private Optional<String> username = Optional.empty();
     private Optional<String> password = Optional.empty();
     private @Nullable InternetAddress from;
@@ -458,7 +509,8 @@ public final class EmailHook implements FulfilmentHook {
     }
 
     /**
-     * Sets the SMTP server's port (default {@value EmailHook#DEFAULT_PORT}).
+     * Sets the SMTP server's port (default {@value EmailHook#DEFAULT_PORT}, or {@value
+     * EmailHook#DEFAULT_SMTPS_PORT} with {@linkplain #smtps SMTPS}).
      *
      * @param port 1 to 65535
      * @return this builder
@@ -483,6 +535,36 @@ public final class EmailHook implements FulfilmentHook {
      */
     public Builder startTls(boolean startTls) {
       this.startTls = startTls;
+      return this;
+    }
+
+    /**
+     * Sets whether the connection is TLS from the first byte, SMTPS (RFC 8314 implicit TLS, port
+     * {@value EmailHook#DEFAULT_SMTPS_PORT} by default), rather than plain SMTP (default {@code
+     * false}). The server's certificate is checked against the host as with {@link
+     * #startTls(boolean) STARTTLS}; a server that does not speak TLS fails the delivery. Use one or
+     * the other, not both.
+     *
+     * @param smtps {@code true} for SMTPS
+     * @return this builder
+     */
+    public Builder smtps(boolean smtps) {
+      this.smtps = smtps;
+      return this;
+    }
+
+    /**
+     * Sets the certificates the server's TLS certificate is checked against, for {@link
+     * #startTls(boolean) STARTTLS} or {@link #smtps(boolean) SMTPS}, instead of the JDK's trusted
+     * authorities: a private authority's, or a server's own self-signed certificate. The host name
+     * is still checked, so the certificate must name the {@linkplain #host host}.
+     *
+     * @param trustStore a loaded key store whose certificate entries are trusted; read by {@link
+     *     #build()}, not kept
+     * @return this builder
+     */
+    public Builder trustStore(KeyStore trustStore) {
+      this.trustStore = Optional.of(Objects.requireNonNull(trustStore, "trustStore"));
       return this;
     }
 
@@ -645,8 +727,9 @@ public final class EmailHook implements FulfilmentHook {
      * Builds the hook.
      *
      * @return the hook
-     * @throws ValidationException if {@code host} or {@code from} is missing, or a socket timeout
-     *     is not shorter than the hook's timeout
+     * @throws ValidationException if {@code host} or {@code from} is missing, a socket timeout is
+     *     not shorter than the hook's timeout, both STARTTLS and SMTPS are on, a trust store is
+     *     given without either, or the trust store cannot be used
      */
     public EmailHook build() {
       String smtpHost = host;
@@ -660,6 +743,14 @@ public final class EmailHook implements FulfilmentHook {
       shorterThanTimeout("connectTimeout", connectTimeout);
       shorterThanTimeout("readTimeout", readTimeout);
       shorterThanTimeout("writeTimeout", writeTimeout);
+      if (startTls && smtps) {
+        throw new ValidationException(
+            "smtps", "and startTls exclude each other: SMTPS is TLS from the start; choose one");
+      }
+      if (trustStore.isPresent() && !startTls && !smtps) {
+        throw new ValidationException(
+            "trustStore", "is only used with startTls(true) or smtps(true); turn one on");
+      }
       return new EmailHook(this, smtpHost, sender);
     }
   }

@@ -41,7 +41,7 @@ class ReadmeTest {
         Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL)
             .matcher(Files.readString(Path.of("README.md")));
     String code = Files.readString(SOURCE);
-    for (String tag : List.of("send", "receive", "email")) {
+    for (String tag : List.of("send", "receive", "email", "rabbitmq", "nats")) {
       assertThat(blocks.find()).as("a ```java block for " + tag).isTrue();
       String begin = "// tag::" + tag + "[]\n";
       String tagged =
@@ -153,6 +153,38 @@ class ReadmeTest {
     } finally {
       greenMail.stop();
     }
+  }
+
+  @Test
+  void theBrokerHooksOfTheReadmeBuildWithoutConnecting() {
+    String amqpUrl = "amqp://shop:s3cret@127.0.0.1:5672/%2F";
+    String natsUrl = "nats://127.0.0.1:4222";
+
+    // tag::rabbitmq[]
+    RabbitMqHook rabbit =
+        RabbitMqHook.builder()
+            .uri(URI.create(amqpUrl)) // amqp://user:password@host:5672/%2F
+            .exchange("shop.events") // a durable topic exchange of yours
+            .build();
+    FulfilmentHooks hooks = FulfilmentHooks.of(rabbit);
+    // …and after dispatcher.stop(…):
+    rabbit.close();
+    // end::rabbitmq[]
+    assertThat(hooks.names()).containsExactly("rabbitmq");
+    assertThat(rabbit.routingKey(OutboxEvent.ORDER_PLACED)).isEqualTo("order.placed");
+
+    // tag::nats[]
+    NatsJetStreamHook nats =
+        NatsJetStreamHook.builder()
+            .server(URI.create(natsUrl)) // nats://host:4222, or several for a cluster
+            .expectedStream("ORDERS") // a stream of yours whose subjects include tinycheckout.>
+            .build();
+    FulfilmentHooks natsHooks = FulfilmentHooks.of(nats);
+    // …and after dispatcher.stop(…):
+    nats.close();
+    // end::nats[]
+    assertThat(natsHooks.names()).containsExactly("nats");
+    assertThat(nats.subject(OutboxEvent.ORDER_PLACED)).isEqualTo("tinycheckout.order.placed");
   }
 
   private static String normalize(String code) {
