@@ -125,6 +125,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
           false,
           null);
     }
+    tx.deliveriesMadeDue();
   }
 
   @Override
@@ -352,7 +353,11 @@ final class JdbcDeliveryStore implements DeliveryStore {
                       + " AND owner = ?")) {
             d.setInstant(ps, 1, now);
             ps.setString(2, owner);
-            return ps.executeUpdate();
+            int released = ps.executeUpdate();
+            if (released > 0) {
+              tx.deliveriesMadeDue();
+            }
+            return released;
           }
         });
   }
@@ -401,7 +406,11 @@ final class JdbcDeliveryStore implements DeliveryStore {
                       + " dead_at = NULL WHERE delivery_id = ? AND status = 'dead'")) {
             d.setInstant(ps, 1, now);
             ps.setString(2, deliveryId.toString());
-            return ps.executeUpdate() == 1;
+            boolean replayed = ps.executeUpdate() == 1;
+            if (replayed) {
+              tx.deliveriesMadeDue();
+            }
+            return replayed;
           }
         });
   }

@@ -4,8 +4,10 @@ import dev.tinycheckout.StorageException;
 import dev.tinycheckout.store.CheckoutStorage;
 import dev.tinycheckout.store.UnitOfWork;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -24,16 +26,24 @@ import org.slf4j.LoggerFactory;
  * <p>The schema must be migrated first, with {@link JdbcMigrator} or with Flyway pointed at {@link
  * JdbcDialect#migrationLocation()}; a storage used before that fails with a message saying so.
  *
+ * <p>On PostgreSQL, {@link Builder#notifyOutbox(boolean)} makes every transaction that made
+ * deliveries due send a notification at commit, so that a {@link PostgresOutboxListener} on another
+ * instance wakes its dispatcher at once instead of at its next poll.
+ *
  * <p>Thread-safe; create one per {@code DataSource} and share it. Bring your own pool (HikariCP).
  */
 public final class JdbcStorage implements CheckoutStorage {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcStorage.class);
+  private static final Pattern CHANNEL = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
   /** Guards against nesting on one thread; per instance, so two storages may be used together. */
   private final ThreadLocal<Boolean> active = new ThreadLocal<>();
 
   private final DataSource dataSource;
   private volatile @Nullable JdbcDialect dialect;
+
+  /** The channel to notify when a transaction made deliveries due; null when not notifying. */
+  private final @Nullable String notifyChannel;
 
   /**
    * Whether the pool's connections default to READ COMMITTED. Learned from the first connection;
@@ -44,6 +54,7 @@ public final class JdbcStorage implements CheckoutStorage {
   private JdbcStorage(Builder builder) {
     this.dataSource = builder.dataSource;
     this.dialect = builder.dialect;
+    this.notifyChannel = builder.notifyOutbox ? builder.notifyChannel : null;
   }
 
   /**
@@ -70,7 +81,8 @@ public final class JdbcStorage implements CheckoutStorage {
    * The dialect in use, detecting it if needed.
    *
    * @return the dialect
-   * @throws StorageException if the database cannot be reached
+   * @throws StorageException if the database cannot be reached, or (not retryable) if {@link
+   *     Builder#notifyOutbox(boolean) notifyOutbox} is on and the database is not PostgreSQL
    */
   public JdbcDialect dialect() {
     JdbcDialect d = dialect;
@@ -79,12 +91,22 @@ public final class JdbcStorage implements CheckoutStorage {
     }
     try (Connection c = dataSource.getConnection()) {
       d = JdbcDialect.detect(c);
-      dialect = d;
-      return d;
     } catch (SQLException e) {
       throw new StorageException(
           "cannot reach the database to detect its dialect: " + e.getMessage(), true, e);
     }
+    if (notifyChannel != null && d != JdbcDialect.POSTGRESQL) {
+      throw new StorageException(notifyNeedsPostgres(d), false, null);
+    }
+    dialect = d;
+    return d;
+  }
+
+  private static String notifyNeedsPostgres(JdbcDialect d) {
+    return "notifyOutbox(true) needs PostgreSQL's LISTEN/NOTIFY, but the database is "
+        + d
+        + "; turn it off, other instances find new deliveries at their next poll"
+        + " (https://tinycheckout.dev/docs/fulfilment#listen-notify)";
   }
 
   @Override
@@ -110,6 +132,9 @@ public final class JdbcStorage implements CheckoutStorage {
         tx = new JdbcTransaction(c, d);
         T result = work.run(tx);
         tx.close();
+        if (notifyChannel != null && tx.madeDeliveriesDue()) {
+          notify(c, notifyChannel);
+        }
         d.commit(c);
         return result;
       } catch (RuntimeException | Error | SQLException e) {
@@ -132,6 +157,18 @@ public final class JdbcStorage implements CheckoutStorage {
           LOG.debug("closing a connection failed", e);
         }
       }
+    }
+  }
+
+  /**
+   * Queues a notification that PostgreSQL sends at commit, and drops if the transaction rolls back;
+   * several in one transaction are delivered once. The empty payload carries nothing: a listener
+   * only learns that there may be work.
+   */
+  private static void notify(Connection c, String channel) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, '')")) {
+      ps.setString(1, channel);
+      ps.execute();
     }
   }
 
@@ -200,10 +237,28 @@ public final class JdbcStorage implements CheckoutStorage {
         e);
   }
 
+  /**
+   * Checks a channel name: an unquoted PostgreSQL identifier, so {@code LISTEN name} and {@code
+   * pg_notify('name', ...)} mean the same channel.
+   */
+  static String requireChannel(String channel) {
+    Objects.requireNonNull(channel, "channel");
+    if (!CHANNEL.matcher(channel).matches()) {
+      throw new IllegalArgumentException(
+          "channel must be 1-63 lower-case letters, digits and underscores, starting with a letter"
+              + " or underscore, but was '"
+              + channel
+              + "'");
+    }
+    return channel;
+  }
+
   /** Builds a {@link JdbcStorage}. Not thread-safe. */
   public static final class Builder {
     private final DataSource dataSource;
     private @Nullable JdbcDialect dialect;
+    private boolean notifyOutbox;
+    private String notifyChannel = PostgresOutboxListener.DEFAULT_CHANNEL;
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -221,11 +276,53 @@ public final class JdbcStorage implements CheckoutStorage {
     }
 
     /**
+     * Makes every transaction that made deliveries due (a checkout's events, a dispatcher handing
+     * back its claims on shutdown, a replayed dead letter) send a PostgreSQL notification on the
+     * {@linkplain #notifyChannel channel} at commit, for a {@link PostgresOutboxListener} on other
+     * instances. Default off.
+     *
+     * <p>It costs one more statement ({@code SELECT pg_notify(...)}) in those transactions only,
+     * and PostgreSQL serializes the commits of notifying transactions on one lock, so measure
+     * before turning it on for a shop with many checkouts a second. Transactions that notify
+     * nothing are unchanged. See <a
+     * href="https://tinycheckout.dev/docs/fulfilment#listen-notify">the fulfilment guide</a>.
+     *
+     * @param notifyOutbox whether to notify
+     * @return this builder
+     */
+    public Builder notifyOutbox(boolean notifyOutbox) {
+      this.notifyOutbox = notifyOutbox;
+      return this;
+    }
+
+    /**
+     * Sets the channel that {@link #notifyOutbox(boolean) notifyOutbox} notifies (default {@value
+     * PostgresOutboxListener#DEFAULT_CHANNEL}); the listeners must use the same one. Give each shop
+     * its own when several share one database.
+     *
+     * @param channel 1-63 lower-case ASCII letters, digits and underscores, starting with a letter
+     *     or underscore (an unquoted PostgreSQL identifier)
+     * @return this builder
+     * @throws IllegalArgumentException if the channel is not such a name
+     */
+    public Builder notifyChannel(String channel) {
+      this.notifyChannel = requireChannel(channel);
+      return this;
+    }
+
+    /**
      * Builds the storage. Does not connect.
      *
      * @return the storage
+     * @throws IllegalStateException if {@link #notifyOutbox(boolean) notifyOutbox} is on and the
+     *     {@linkplain #dialect dialect} set is not PostgreSQL (with a detected dialect, the first
+     *     unit of work fails instead)
      */
     public JdbcStorage build() {
+      JdbcDialect d = dialect;
+      if (notifyOutbox && d != null && d != JdbcDialect.POSTGRESQL) {
+        throw new IllegalStateException(notifyNeedsPostgres(d));
+      }
       return new JdbcStorage(this);
     }
   }

@@ -43,6 +43,7 @@ final class JdbcTransaction implements StorageTransaction {
   private final Connection c;
   private final JdbcDialect d;
   private boolean open = true;
+  private boolean deliveriesMadeDue;
   private final Products products = new Products();
   private final Orders orders = new Orders();
   private final Keys keys = new Keys();
@@ -58,6 +59,16 @@ final class JdbcTransaction implements StorageTransaction {
 
   void close() {
     open = false;
+  }
+
+  /** Notes that this transaction made deliveries due, which JdbcStorage may announce at commit. */
+  void deliveriesMadeDue() {
+    deliveriesMadeDue = true;
+  }
+
+  /** Whether {@link #deliveriesMadeDue()} was called. */
+  boolean madeDeliveriesDue() {
+    return deliveriesMadeDue;
   }
 
   @Override
