@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.catalog.UnknownProductException;
+import dev.tinycheckout.consent.ConsentProofException;
 import dev.tinycheckout.consent.ConsentRequiredException;
 import dev.tinycheckout.idempotency.IdempotencyKeyInUseException;
 import dev.tinycheckout.idempotency.IdempotencyKeyReusedException;
@@ -103,7 +104,9 @@ class ExceptionHierarchyTest {
           new Sample(
               new WithdrawalPeriodExpiredException(
                   OrderId.generate(Clock.systemUTC()), Instant.parse("2026-12-09T10:00:00Z")),
-              false));
+              false),
+          new Sample(
+              new ConsentProofException(ConsentProofException.Reason.FORK, "two roots"), false));
 
   private record Sample(TinyCheckoutException exception, boolean retryable) {}
 
@@ -203,7 +206,8 @@ class ExceptionHierarchyTest {
             "payment-unavailable",
             "not-found",
             "already-withdrawn",
-            "withdrawal-period-expired");
+            "withdrawal-period-expired",
+            "invalid-consent-proof");
   }
 
   @Test
@@ -234,6 +238,17 @@ class ExceptionHierarchyTest {
     assertThat(expired)
         .hasMessageContaining("2026-12-09T10:00:00Z")
         .hasMessageEndingWith("#withdrawal-period-expired)");
+  }
+
+  @Test
+  void aConsentProofFailureCarriesItsReasonAndPointsToItsDocsAnchor() {
+    ConsentProofException fork =
+        new ConsentProofException(ConsentProofException.Reason.FORK, "two roots");
+
+    assertThat(fork.reason()).isEqualTo(ConsentProofException.Reason.FORK);
+    assertThat(fork)
+        .hasMessageContaining("(FORK): two roots")
+        .hasMessageEndingWith("#invalid-consent-proof)");
   }
 
   @Test
