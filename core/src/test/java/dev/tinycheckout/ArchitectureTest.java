@@ -26,7 +26,8 @@ class ArchitectureTest {
     classes()
         .should()
         .onlyDependOnClassesThat()
-        .resideInAnyPackage("java..", "dev.tinycheckout..", "org.slf4j..", "org.jspecify..")
+        .resideInAnyPackage(
+            "java..", "javax.crypto..", "dev.tinycheckout..", "org.slf4j..", "org.jspecify..")
         .check(core);
   }
 

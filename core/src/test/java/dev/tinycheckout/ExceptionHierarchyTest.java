@@ -18,6 +18,7 @@ import dev.tinycheckout.order.OrderId;
 import dev.tinycheckout.order.OrderNotFoundException;
 import dev.tinycheckout.order.OrderStatus;
 import dev.tinycheckout.order.WithdrawalPeriodExpiredException;
+import dev.tinycheckout.order.WithdrawalRightWaivedException;
 import dev.tinycheckout.payment.PaymentUnavailableException;
 import java.io.File;
 import java.io.IOException;
@@ -106,7 +107,9 @@ class ExceptionHierarchyTest {
                   OrderId.generate(Clock.systemUTC()), Instant.parse("2026-12-09T10:00:00Z")),
               false),
           new Sample(
-              new ConsentProofException(ConsentProofException.Reason.FORK, "two roots"), false));
+              new ConsentProofException(ConsentProofException.Reason.FORK, "two roots"), false),
+          new Sample(
+              new WithdrawalRightWaivedException(OrderId.generate(Clock.systemUTC())), false));
 
   private record Sample(TinyCheckoutException exception, boolean retryable) {}
 
@@ -207,7 +210,8 @@ class ExceptionHierarchyTest {
             "not-found",
             "already-withdrawn",
             "withdrawal-period-expired",
-            "invalid-consent-proof");
+            "invalid-consent-proof",
+            "withdrawal-right-waived");
   }
 
   @Test
@@ -228,6 +232,7 @@ class ExceptionHierarchyTest {
     OrderNotFoundException notFound = new OrderNotFoundException(id);
     AlreadyWithdrawnException withdrawn = new AlreadyWithdrawnException(id);
     WithdrawalPeriodExpiredException expired = new WithdrawalPeriodExpiredException(id, deadline);
+    WithdrawalRightWaivedException waived = new WithdrawalRightWaivedException(id);
 
     assertThat(notFound.orderId()).isEqualTo(id);
     assertThat(notFound).hasMessageContaining(id.toString()).hasMessageEndingWith("#not-found)");
@@ -238,6 +243,9 @@ class ExceptionHierarchyTest {
     assertThat(expired)
         .hasMessageContaining("2026-12-09T10:00:00Z")
         .hasMessageEndingWith("#withdrawal-period-expired)");
+    assertThat(waived.orderId()).isEqualTo(id);
+    assertThat(waived.problem()).isEqualTo("withdrawal-right-waived");
+    assertThat(waived).hasMessageEndingWith("#withdrawal-right-waived)");
   }
 
   @Test

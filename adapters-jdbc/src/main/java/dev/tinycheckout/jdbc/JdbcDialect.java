@@ -30,6 +30,11 @@ public enum JdbcDialect {
     }
 
     @Override
+    boolean hasDataModifyingCte() {
+      return true;
+    }
+
+    @Override
     String insertIgnoringDuplicate(String insert) {
       return insert + " ON CONFLICT DO NOTHING";
     }
@@ -56,23 +61,6 @@ public enum JdbcDialect {
     }
 
     @Override
-    long nextConsentSequence(Connection c) throws SQLException {
-      try (Statement s = c.createStatement()) {
-        int updated =
-            s.executeUpdate(
-                "UPDATE tc_consent_head SET last_sequence = LAST_INSERT_ID(last_sequence + 1)"
-                    + " WHERE id = 1");
-        if (updated != 1) {
-          throw new IllegalStateException(
-              "tc_consent_head has no row; the migration is incomplete");
-        }
-        try (ResultSet rs = s.executeQuery("SELECT LAST_INSERT_ID()")) {
-          return single(rs);
-        }
-      }
-    }
-
-    @Override
     void setInstant(PreparedStatement ps, int index, Instant instant) throws SQLException {
       ps.setObject(index, LocalDateTime.ofInstant(micros(instant), ZoneOffset.UTC));
     }
@@ -96,17 +84,6 @@ public enum JdbcDialect {
     @Override
     boolean insertFailsOnDuplicate() {
       return true;
-    }
-
-    @Override
-    long nextConsentSequence(Connection c) throws SQLException {
-      try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT last_sequence FROM FINAL TABLE (UPDATE tc_consent_head"
-                      + " SET last_sequence = last_sequence + 1 WHERE id = 1)");
-          ResultSet rs = ps.executeQuery()) {
-        return single(rs);
-      }
     }
 
     @Override
@@ -289,25 +266,11 @@ public enum JdbcDialect {
   }
 
   /**
-   * Takes the next consent sequence number from the head row, in one round trip where the database
-   * can: {@code UPDATE ... RETURNING} (PostgreSQL, SQLite 3.35+), a data-change delta table (H2),
-   * {@code LAST_INSERT_ID(expr)} (MySQL). The row lock is held until the transaction ends.
+   * Whether one statement can write to two tables ({@code WITH a AS (INSERT ...) UPDATE ...}), so a
+   * consent append inserts its entry and advances the chain head in one round trip.
    */
-  long nextConsentSequence(Connection c) throws SQLException {
-    try (PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE tc_consent_head SET last_sequence = last_sequence + 1 WHERE id = 1"
-                    + " RETURNING last_sequence");
-        ResultSet rs = ps.executeQuery()) {
-      return single(rs);
-    }
-  }
-
-  static long single(ResultSet rs) throws SQLException {
-    if (!rs.next()) {
-      throw new IllegalStateException("tc_consent_head has no row; the migration is incomplete");
-    }
-    return rs.getLong(1);
+  boolean hasDataModifyingCte() {
+    return false;
   }
 
   /** Whether begin/commit/rollback are SQL statements run in auto-commit mode. */

@@ -40,7 +40,10 @@ import org.slf4j.LoggerFactory;
 public final class JdbcMigrator {
   /** The migrations, in order. Every dialect has a file of each name. */
   static final List<String> MIGRATIONS =
-      List.of("V1__tinycheckout_core.sql", "V2__tinycheckout_deliveries.sql");
+      List.of(
+          "V1__tinycheckout_core.sql",
+          "V2__tinycheckout_deliveries.sql",
+          "V4__tinycheckout_consent_chain.sql");
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcMigrator.class);
   private static final ReentrantLock JVM_LOCK = new ReentrantLock();

@@ -19,9 +19,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Concurrency is decided by the database: a primary key on (scope, key) picks the one winner of
  * an idempotency key, stock changes only through conditional updates, and idempotency records are
- * read with {@code SELECT ... FOR UPDATE}. Transient failures (deadlock victim, lock timeout,
- * serialization failure, a connection lost mid-transaction) surface as a retryable {@link
- * StorageException}, which the checkout retries.
+ * read with {@code SELECT ... FOR UPDATE}. Consent entries form one hash chain: each append locks
+ * the chain's single head row until commit and inserts the next entry; entries are never updated or
+ * deleted, and on PostgreSQL, MySQL/MariaDB and SQLite triggers refuse it (see docs/storage.md,
+ * "The consent audit trail"). Transient failures (deadlock victim, lock timeout, serialization
+ * failure, a connection lost mid-transaction) surface as a retryable {@link StorageException},
+ * which the checkout retries.
  *
  * <p>The schema must be migrated first, with {@link JdbcMigrator} or with Flyway pointed at {@link
  * JdbcDialect#migrationLocation()}; a storage used before that fails with a message saying so.

@@ -1,13 +1,19 @@
 package dev.tinycheckout.jdbc;
 
+import dev.tinycheckout.StorageException;
+import dev.tinycheckout.ValidationException;
 import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.catalog.ProductStore;
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.consent.ConsentAction;
+import dev.tinycheckout.consent.ConsentDraft;
 import dev.tinycheckout.consent.ConsentEntry;
-import dev.tinycheckout.consent.ConsentEvidence;
+import dev.tinycheckout.consent.ConsentHash;
+import dev.tinycheckout.consent.ConsentHead;
 import dev.tinycheckout.consent.ConsentLog;
 import dev.tinycheckout.consent.ConsentPurpose;
+import dev.tinycheckout.consent.SubjectId;
+import dev.tinycheckout.consent.SubjectKey;
 import dev.tinycheckout.fulfilment.DeliveryStore;
 import dev.tinycheckout.fulfilment.Outbox;
 import dev.tinycheckout.fulfilment.OutboxEvent;
@@ -31,12 +37,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** One database transaction and the stores acting in it. Used by one thread. */
 final class JdbcTransaction implements StorageTransaction {
@@ -647,58 +655,322 @@ final class JdbcTransaction implements StorageTransaction {
 
   // ---- consent ----------------------------------------------------------------------------------
 
+  /**
+   * The consent trail: {@code tc_consent_entry}, its head row {@code tc_consent_chain_head} and the
+   * keys in {@code tc_consent_subject_key} (docs/storage.md#consent). Entries are only inserted.
+   */
   private final class Consents implements ConsentLog {
+    private static final int MAX_PAGE = 10_000;
+    private static final String ENTRY_COLUMNS =
+        "sequence_no, subject_id, action, purpose, terms_version, terms_hash, channel, order_id,"
+            + " recorded_at, sealed_personal_data, previous_hash, hash";
+    private static final String INSERT_ENTRY =
+        "INSERT INTO tc_consent_entry ("
+            + ENTRY_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String ADVANCE_HEAD =
+        "UPDATE tc_consent_chain_head SET last_sequence = ?, last_hash = ? WHERE id = 1";
+    private static final String SELECT_HEAD =
+        "SELECT last_sequence, last_hash FROM tc_consent_chain_head WHERE id = 1";
+
+    /**
+     * The head after this transaction's last append, whose row lock this transaction holds until it
+     * ends: a second append (a checkout records up to four purposes) need not read it again. Null
+     * before the first append and after a failed one.
+     */
+    private @Nullable ConsentHead lockedHead;
+
+    /** Keys this transaction read or stored, so that each subject's key is read once. */
+    private final Map<SubjectId, SubjectKey> keys = new HashMap<>();
+
+    /** Binds the parameters of a query. */
+    @FunctionalInterface
+    private interface Binder {
+      void bind(PreparedStatement ps) throws SQLException;
+    }
 
     @Override
-    public ConsentEntry append(ConsentEvidence evidence) {
-      Objects.requireNonNull(evidence, "evidence");
+    public ConsentEntry append(ConsentDraft draft) {
+      Objects.requireNonNull(draft, "draft");
       return sql(
           () -> {
-            // The head row lock serializes appends until commit: consecutive, gap-free sequences.
-            long sequence = d.nextConsentSequence(c);
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "INSERT INTO tc_consent (sequence_no, email, action, purpose, terms_version,"
-                        + " order_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-              ps.setLong(1, sequence);
-              ps.setString(2, evidence.email().value());
-              ps.setString(3, evidence.action().name());
-              ps.setString(4, evidence.purpose().name());
-              ps.setString(5, evidence.termsVersion());
-              ps.setString(6, evidence.orderId().toString());
-              d.setInstant(ps, 7, evidence.recordedAt());
-              ps.executeUpdate();
+            ConsentHead head = lockedHead;
+            lockedHead = null;
+            if (head == null) {
+              head = lockHead();
             }
-            return new ConsentEntry(sequence, evidence);
+            ConsentEntry entry = ConsentEntry.chain(draft, head.sequence() + 1, head.hash());
+            try {
+              if (d.hasDataModifyingCte()) {
+                // One round trip: the entry and the head that points at it.
+                try (PreparedStatement ps =
+                    c.prepareStatement("WITH entry AS (" + INSERT_ENTRY + ") " + ADVANCE_HEAD)) {
+                  bindEntry(ps, entry);
+                  bindHead(ps, 13, entry);
+                  requireHeadRow(ps.executeUpdate());
+                }
+              } else {
+                try (PreparedStatement ps = c.prepareStatement(INSERT_ENTRY)) {
+                  bindEntry(ps, entry);
+                  ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement(ADVANCE_HEAD)) {
+                  bindHead(ps, 1, entry);
+                  requireHeadRow(ps.executeUpdate());
+                }
+              }
+            } catch (SQLException e) {
+              if (d.isDuplicate(e)) {
+                throw new IllegalStateException(
+                    "consent entry "
+                        + entry.sequence()
+                        + " exists already, past the head in tc_consent_chain_head: the trail was"
+                        + " changed outside tinycheckout; ConsentAudit.verify() names the break",
+                    e);
+              }
+              throw e;
+            }
+            lockedHead = entry.asHead();
+            return entry;
           });
+    }
+
+    /** Reads the head under a row lock held until the transaction ends (SQLite: its write lock). */
+    private ConsentHead lockHead() throws SQLException {
+      try (PreparedStatement ps = c.prepareStatement(SELECT_HEAD + d.forUpdate());
+          ResultSet rs = ps.executeQuery()) {
+        return head(rs);
+      }
+    }
+
+    @Override
+    public ConsentHead head() {
+      return sql(
+          () -> {
+            try (PreparedStatement ps = c.prepareStatement(SELECT_HEAD);
+                ResultSet rs = ps.executeQuery()) {
+              return head(rs);
+            }
+          });
+    }
+
+    private ConsentHead head(ResultSet rs) throws SQLException {
+      if (!rs.next()) {
+        throw new IllegalStateException(
+            "tc_consent_chain_head has no row: the migration is incomplete, or the row was"
+                + " deleted outside tinycheckout");
+      }
+      long sequence = rs.getLong("last_sequence");
+      String hash = rs.getString("last_hash");
+      try {
+        return new ConsentHead(sequence, ConsentHash.fromHex(hash));
+      } catch (ValidationException e) {
+        throw new IllegalStateException(
+            "tc_consent_chain_head holds no valid head (sequence "
+                + sequence
+                + "): "
+                + e.getMessage()
+                + "; it was changed outside tinycheckout",
+            e);
+      }
+    }
+
+    private void requireHeadRow(int updated) {
+      if (updated != 1) {
+        throw new IllegalStateException(
+            "tc_consent_chain_head has no row: the migration is incomplete, or the row was"
+                + " deleted outside tinycheckout");
+      }
+    }
+
+    private void bindEntry(PreparedStatement ps, ConsentEntry e) throws SQLException {
+      ps.setLong(1, e.sequence());
+      ps.setString(2, e.subjectId().value());
+      ps.setString(3, e.action().name());
+      ps.setString(4, e.purpose().name());
+      ps.setString(5, e.termsVersion());
+      ps.setString(6, e.termsHash().hex());
+      ps.setString(7, e.channel());
+      ps.setString(8, e.orderId().toString());
+      d.setInstant(ps, 9, e.recordedAt());
+      ps.setString(10, e.sealedPersonalData());
+      ps.setString(11, e.previousHash().hex());
+      ps.setString(12, e.hash().hex());
+    }
+
+    private void bindHead(PreparedStatement ps, int from, ConsentEntry e) throws SQLException {
+      ps.setLong(from, e.sequence());
+      ps.setString(from + 1, e.hash().hex());
+    }
+
+    @Override
+    public List<ConsentEntry> read(long fromSequence, int limit) {
+      if (fromSequence < 1) {
+        throw new IllegalArgumentException(
+            "fromSequence must be at least 1, but was " + fromSequence);
+      }
+      if (limit < 1 || limit > MAX_PAGE) {
+        throw new IllegalArgumentException("limit must be 1 to " + MAX_PAGE + ", but was " + limit);
+      }
+      return entries(
+          "sequence_no >= ? ORDER BY sequence_no LIMIT " + limit,
+          ps -> ps.setLong(1, fromSequence));
     }
 
     @Override
     public List<ConsentEntry> findByOrder(OrderId orderId) {
       Objects.requireNonNull(orderId, "orderId");
+      return entries(
+          "order_id = ? ORDER BY sequence_no", ps -> ps.setString(1, orderId.toString()));
+    }
+
+    @Override
+    public List<ConsentEntry> findBySubject(SubjectId subjectId) {
+      Objects.requireNonNull(subjectId, "subjectId");
+      return entries(
+          "subject_id = ? ORDER BY sequence_no", ps -> ps.setString(1, subjectId.value()));
+    }
+
+    private List<ConsentEntry> entries(String where, Binder binder) {
       return sql(
           () -> {
             try (PreparedStatement ps =
                 c.prepareStatement(
-                    "SELECT sequence_no, email, action, purpose, terms_version, recorded_at"
-                        + " FROM tc_consent WHERE order_id = ? ORDER BY sequence_no")) {
-              ps.setString(1, orderId.toString());
+                    "SELECT " + ENTRY_COLUMNS + " FROM tc_consent_entry WHERE " + where)) {
+              binder.bind(ps);
               try (ResultSet rs = ps.executeQuery()) {
                 List<ConsentEntry> list = new ArrayList<>();
                 while (rs.next()) {
-                  list.add(
-                      new ConsentEntry(
-                          rs.getLong("sequence_no"),
-                          new ConsentEvidence(
-                              Email.of(rs.getString("email")),
-                              ConsentAction.valueOf(rs.getString("action")),
-                              ConsentPurpose.valueOf(rs.getString("purpose")),
-                              rs.getString("terms_version"),
-                              orderId,
-                              d.getInstant(rs, "recorded_at"))));
+                  list.add(entry(rs));
                 }
                 return List.copyOf(list);
               }
+            }
+          });
+    }
+
+    /** The row exactly as stored; the hash is never checked here (ConsentChain does that). */
+    private ConsentEntry entry(ResultSet rs) throws SQLException {
+      long sequence = rs.getLong("sequence_no");
+      try {
+        return new ConsentEntry(
+            sequence,
+            SubjectId.of(rs.getString("subject_id")),
+            ConsentAction.valueOf(rs.getString("action")),
+            ConsentPurpose.valueOf(rs.getString("purpose")),
+            rs.getString("terms_version"),
+            ConsentHash.fromHex(rs.getString("terms_hash")),
+            rs.getString("channel"),
+            OrderId.parse(rs.getString("order_id")),
+            d.getInstant(rs, "recorded_at"),
+            rs.getString("sealed_personal_data"),
+            ConsentHash.fromHex(rs.getString("previous_hash")),
+            ConsentHash.fromHex(rs.getString("hash")));
+      } catch (ValidationException | IllegalArgumentException e) {
+        throw new IllegalStateException(
+            "consent entry "
+                + sequence
+                + " in tc_consent_entry is not a valid entry ("
+                + e.getMessage()
+                + "): it was changed outside tinycheckout",
+            e);
+      }
+    }
+
+    @Override
+    public Optional<SubjectKey> subjectKey(SubjectId subjectId) {
+      Objects.requireNonNull(subjectId, "subjectId");
+      SubjectKey known = keys.get(subjectId);
+      if (known != null) {
+        return sql(() -> Optional.of(known)); // still fails once the transaction has ended
+      }
+      Optional<SubjectKey> found = sql(() -> selectKey(subjectId));
+      found.ifPresent(k -> keys.put(subjectId, k));
+      return found;
+    }
+
+    @Override
+    public SubjectKey subjectKeyOrCreate(SubjectId subjectId, SubjectKey candidate) {
+      Objects.requireNonNull(subjectId, "subjectId");
+      Objects.requireNonNull(candidate, "candidate");
+      SubjectKey known = keys.get(subjectId);
+      if (known != null) {
+        return sql(() -> known);
+      }
+      SubjectKey key =
+          sql(
+              () -> {
+                // Insert first: of racing transactions one inserts, the others wait for it and
+                // then read its key. A key erased between our two statements means: try again.
+                for (int attempt = 0; attempt < 3; attempt++) {
+                  if (insertKey(subjectId, candidate)) {
+                    return candidate;
+                  }
+                  Optional<SubjectKey> found = selectKey(subjectId);
+                  if (found.isPresent()) {
+                    return found.get();
+                  }
+                }
+                throw new StorageException(
+                    "the key of consent subject "
+                        + subjectId
+                        + " was created and erased concurrently three times; retry",
+                    true,
+                    null);
+              });
+      keys.put(subjectId, key);
+      return key;
+    }
+
+    private boolean insertKey(SubjectId subjectId, SubjectKey key) throws SQLException {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              d.insertIgnoringDuplicate(
+                  "INSERT INTO tc_consent_subject_key (subject_id, key_bytes) VALUES (?, ?)"))) {
+        ps.setString(1, subjectId.value());
+        ps.setBytes(2, key.bytes());
+        return ps.executeUpdate() == 1;
+      } catch (SQLException e) {
+        if (d.insertFailsOnDuplicate() && d.isDuplicate(e)) {
+          return false;
+        }
+        throw e;
+      }
+    }
+
+    private Optional<SubjectKey> selectKey(SubjectId subjectId) throws SQLException {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT key_bytes FROM tc_consent_subject_key WHERE subject_id = ?")) {
+        ps.setString(1, subjectId.value());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          try {
+            return Optional.of(SubjectKey.of(rs.getBytes("key_bytes")));
+          } catch (ValidationException e) {
+            throw new IllegalStateException(
+                "the key of consent subject "
+                    + subjectId
+                    + " in tc_consent_subject_key is not a key ("
+                    + e.getMessage()
+                    + "): it was changed outside tinycheckout",
+                e);
+          }
+        }
+      }
+    }
+
+    @Override
+    public boolean eraseSubjectKey(SubjectId subjectId) {
+      Objects.requireNonNull(subjectId, "subjectId");
+      keys.remove(subjectId);
+      return sql(
+          () -> {
+            try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM tc_consent_subject_key WHERE subject_id = ?")) {
+              ps.setString(1, subjectId.value());
+              return ps.executeUpdate() > 0;
             }
           });
     }

@@ -8,4 +8,9 @@ class H2ConsentLogContractTest extends ConsentLogContract {
   protected CheckoutStorage newStorage() {
     return TestDatabase.H2.freshStorage();
   }
+
+  @Override
+  protected CheckoutStorage sameDatabase(CheckoutStorage storage) {
+    return TestDatabase.H2.sameDatabase();
+  }
 }

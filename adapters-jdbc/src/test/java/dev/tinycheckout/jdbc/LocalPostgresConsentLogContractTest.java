@@ -15,4 +15,9 @@ class LocalPostgresConsentLogContractTest extends ConsentLogContract {
   protected CheckoutStorage newStorage() {
     return TestDatabase.POSTGRES_LOCAL.freshStorage();
   }
+
+  @Override
+  protected CheckoutStorage sameDatabase(CheckoutStorage storage) {
+    return TestDatabase.POSTGRES_LOCAL.sameDatabase();
+  }
 }

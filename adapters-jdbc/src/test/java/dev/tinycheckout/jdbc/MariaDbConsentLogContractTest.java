@@ -15,4 +15,9 @@ class MariaDbConsentLogContractTest extends ConsentLogContract {
   protected CheckoutStorage newStorage() {
     return TestDatabase.MARIADB.freshStorage();
   }
+
+  @Override
+  protected CheckoutStorage sameDatabase(CheckoutStorage storage) {
+    return TestDatabase.MARIADB.sameDatabase();
+  }
 }

@@ -8,4 +8,9 @@ class PostgresConsentLogContractTest extends ConsentLogContract {
   protected CheckoutStorage newStorage() {
     return TestDatabase.POSTGRES.freshStorage();
   }
+
+  @Override
+  protected CheckoutStorage sameDatabase(CheckoutStorage storage) {
+    return TestDatabase.POSTGRES.sameDatabase();
+  }
 }

@@ -8,4 +8,9 @@ class SqliteConsentLogContractTest extends ConsentLogContract {
   protected CheckoutStorage newStorage() {
     return TestDatabase.SQLITE.freshStorage();
   }
+
+  @Override
+  protected CheckoutStorage sameDatabase(CheckoutStorage storage) {
+    return TestDatabase.SQLITE.sameDatabase();
+  }
 }

@@ -33,6 +33,8 @@ enum TestDatabase {
 
   private static final Map<TestDatabase, HikariDataSource> POOLS =
       new EnumMap<>(TestDatabase.class);
+  private static final Map<TestDatabase, HikariDataSource> SECOND_POOLS =
+      new EnumMap<>(TestDatabase.class);
   private static EmbeddedPostgres embedded;
 
   /** The env variable naming this database, for the optional ones. */
@@ -76,22 +78,33 @@ enum TestDatabase {
   void reset() {
     try (Connection c = dataSource().getConnection();
         Statement s = c.createStatement()) {
-      boolean postgres = this == POSTGRES || this == POSTGRES_LOCAL;
       for (String table :
           new String[] {
             "tc_delivery", "tc_order_line", "tc_order", "tc_idempotency", "tc_outbox", "tc_product"
           }) {
         s.execute("DELETE FROM " + table);
       }
-      // PostgreSQL refuses DELETE on the append-only consent table; TRUNCATE is the admin's way.
-      s.execute(postgres ? "TRUNCATE tc_consent" : "DELETE FROM tc_consent");
-      s.execute("UPDATE tc_consent_head SET last_sequence = 0 WHERE id = 1");
       if (!c.getAutoCommit()) {
         c.commit();
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot reset " + this, e);
     }
+    // The consent entries are append-only: emptied the way only a database owner can.
+    JdbcConsentRows.of(this).empty();
+  }
+
+  /**
+   * A second storage on the same database as {@link #freshStorage()}, with its own pool (kept for
+   * the JVM), as another instance of the shop would open it.
+   */
+  synchronized JdbcStorage sameDatabase() {
+    HikariDataSource pool = SECOND_POOLS.get(this);
+    if (pool == null) {
+      pool = anotherPool();
+      SECOND_POOLS.put(this, pool);
+    }
+    return JdbcStorage.create(pool);
   }
 
   /**

@@ -5,8 +5,10 @@ import dev.tinycheckout.ValidationException;
 import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.catalog.UnknownProductException;
 import dev.tinycheckout.consent.ConsentAction;
+import dev.tinycheckout.consent.ConsentAudit;
 import dev.tinycheckout.consent.ConsentEntry;
 import dev.tinycheckout.consent.ConsentEvidence;
+import dev.tinycheckout.consent.ConsentHash;
 import dev.tinycheckout.consent.ConsentPurpose;
 import dev.tinycheckout.consent.ConsentRequiredException;
 import dev.tinycheckout.fulfilment.FulfilmentHooks;
@@ -27,6 +29,7 @@ import dev.tinycheckout.order.OrderLine;
 import dev.tinycheckout.order.OrderNotFoundException;
 import dev.tinycheckout.order.OrderStatus;
 import dev.tinycheckout.order.WithdrawalPeriodExpiredException;
+import dev.tinycheckout.order.WithdrawalRightWaivedException;
 import dev.tinycheckout.payment.PaymentGateway;
 import dev.tinycheckout.payment.PaymentRequest;
 import dev.tinycheckout.payment.PaymentResult;
@@ -34,6 +37,7 @@ import dev.tinycheckout.payment.PaymentUnavailableException;
 import dev.tinycheckout.store.CheckoutStorage;
 import dev.tinycheckout.store.StorageTransaction;
 import dev.tinycheckout.store.UnitOfWork;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,10 +83,12 @@ import org.slf4j.MDC;
  *       order-created}; or store the out-of-stock answer;
  *   <li><b>pay</b>: outside any transaction, charge through the {@link PaymentGateway} with a
  *       payment key derived from the order id, the same on every retry;
- *   <li><b>finish</b>: if the key's fence still matches, mark the order paid, append the consent
- *       evidence, enqueue the fulfilment event (and one delivery per {@linkplain Builder#hooks
- *       subscribed hook}), and store the answer; or, if declined, cancel the order, return its
- *       stock, enqueue the payment-failed event and store the decline.
+ *   <li><b>finish</b>: if the key's fence still matches, mark the order paid, enqueue the
+ *       fulfilment event (and one delivery per {@linkplain Builder#hooks subscribed hook}), append
+ *       the consent entries through the {@link ConsentAudit} (terms of sale; marketing if opted in;
+ *       immediate performance and the withdrawal-right waiver, each its own entry, if {@linkplain
+ *       CheckoutRequest#immediatePerformance() given}), and store the answer; or, if declined,
+ *       cancel the order, return its stock, enqueue the payment-failed event and store the decline.
  * </ol>
  *
  * <p>No database lock is held while the payment provider is called, so the stock row of a popular
@@ -91,7 +97,7 @@ import org.slf4j.MDC;
  * <p>{@link #withdraw} calls no provider (the refund is requested through the outbox), so it runs
  * in a single unit of work: claim the key, check the order, move it from {@link OrderStatus#PAID}
  * to {@link OrderStatus#WITHDRAWN}, return the stock, enqueue the event, append the consent entry
- * and store the answer, all or nothing.
+ * (with the customer's name, if given) and store the answer, all or nothing.
  *
  * <p>Thread-safe; build one per shop with {@link #builder()} and share it.
  */
@@ -112,6 +118,8 @@ public final class Checkout {
   private final Clock clock;
   private final CheckoutConfig config;
   private final String termsVersion;
+  private final ConsentHash termsHash;
+  private final ConsentAudit consentAudit;
   private final FulfilmentHooks hooks;
   private final Runnable afterEventsCommitted;
 
@@ -119,6 +127,15 @@ public final class Checkout {
     this.storage = require(b.storage, "storage");
     this.gateway = require(b.gateway, "paymentGateway");
     this.termsVersion = require(b.termsVersion, "termsVersion");
+    this.termsHash = b.termsHash;
+    if (termsHash.equals(ConsentHash.ZERO)) {
+      LOG.warn(
+          "the terms text is not configured: consent entries will record terms version '{}' with"
+              + " an all-zero text hash; set Checkout.builder().terms(version, text)",
+          termsVersion);
+    }
+    ConsentAudit audit = b.consentAudit;
+    this.consentAudit = audit != null ? audit : ConsentAudit.builder(storage).build();
     this.clock = b.clock;
     this.config = b.config;
     this.hooks = b.hooks;
@@ -134,7 +151,8 @@ public final class Checkout {
   }
 
   /**
-   * A builder; {@code storage}, {@code paymentGateway} and {@code termsVersion} are required.
+   * A builder; {@code storage}, {@code paymentGateway} and the terms ({@code terms} or {@code
+   * termsVersion}) are required.
    *
    * @return an empty builder
    */
@@ -149,6 +167,25 @@ public final class Checkout {
    */
   public String termsVersion() {
     return termsVersion;
+  }
+
+  /**
+   * The SHA-256 of the exact terms text that consent entries record.
+   *
+   * @return the hash given through {@link Builder#terms(String, String)}, or {@link
+   *     ConsentHash#ZERO} if only {@link Builder#termsVersion(String)} was set
+   */
+  public ConsentHash termsHash() {
+    return termsHash;
+  }
+
+  /**
+   * The consent audit trail that this checkout appends to: verify, export and erase through it.
+   *
+   * @return the audit given to {@link Builder#consentAudit}, or the default one
+   */
+  public ConsentAudit consentAudit() {
+    return consentAudit;
   }
 
   /**
@@ -216,6 +253,9 @@ public final class Checkout {
    *     ignoring case), or the order is not one the customer can see (awaiting payment or
    *     cancelled); nothing stored
    * @throws AlreadyWithdrawnException if the order was withdrawn under another key; nothing stored
+   * @throws WithdrawalRightWaivedException if the customer consented to immediate performance of
+   *     digital content and acknowledged losing the right of withdrawal with this order; nothing
+   *     stored
    * @throws WithdrawalPeriodExpiredException if the order was placed more than {@link
    *     CheckoutConfig#withdrawalPeriod()} ago; nothing stored
    * @throws IdempotencyKeyInUseException if an attempt with the same key and request is running
@@ -478,25 +518,17 @@ public final class Checkout {
           tx, OutboxEvent.ORDER_PLACED, paid.id().toString(), event.endObject().toString(), now);
       // Consent last: on a database its sequence comes from one row that every paid checkout
       // locks until commit, so the lock is held for as few statements as possible.
-      tx.consents()
-          .append(
-              new ConsentEvidence(
-                  paid.email(),
-                  ConsentAction.GRANTED,
-                  ConsentPurpose.TERMS_OF_SALE,
-                  request.acceptedTerms(),
-                  paid.id(),
-                  now));
+      // The text hash belongs to the current version; terms changed between claim and finish
+      // (a restart with new terms) leave the accepted version without a known text hash.
+      ConsentHash acceptedHash =
+          request.acceptedTerms().equals(termsVersion) ? termsHash : ConsentHash.ZERO;
+      grant(tx, paid, ConsentPurpose.TERMS_OF_SALE, request, acceptedHash, now);
       if (request.marketingOptIn()) {
-        tx.consents()
-            .append(
-                new ConsentEvidence(
-                    paid.email(),
-                    ConsentAction.GRANTED,
-                    ConsentPurpose.MARKETING,
-                    request.acceptedTerms(),
-                    paid.id(),
-                    now));
+        grant(tx, paid, ConsentPurpose.MARKETING, request, acceptedHash, now);
+      }
+      if (request.immediatePerformance()) {
+        grant(tx, paid, ConsentPurpose.IMMEDIATE_PERFORMANCE, request, acceptedHash, now);
+        grant(tx, paid, ConsentPurpose.WITHDRAWAL_RIGHT_WAIVER, request, acceptedHash, now);
       }
       response = CheckoutResponses.placed(paid);
     } else {
@@ -524,6 +556,26 @@ public final class Checkout {
       throw new IdempotencyKeyInUseException(RETRY_AFTER);
     }
     return done;
+  }
+
+  private void grant(
+      StorageTransaction tx,
+      Order paid,
+      ConsentPurpose purpose,
+      CheckoutRequest request,
+      ConsentHash acceptedHash,
+      Instant now) {
+    consentAudit.append(
+        tx,
+        ConsentEvidence.of(
+            paid.email(),
+            ConsentAction.GRANTED,
+            purpose,
+            request.acceptedTerms(),
+            acceptedHash,
+            ConsentEvidence.CHANNEL_CHECKOUT,
+            paid.id(),
+            now));
   }
 
   // ---- withdrawal: one unit of work ---------------------------------------------------------
@@ -592,6 +644,14 @@ public final class Checkout {
       // caller nothing about them.
       throw new OrderNotFoundException(orderId);
     }
+    List<ConsentEntry> consents = tx.consents().findByOrder(orderId);
+    if (consents.stream()
+        .anyMatch(
+            c ->
+                c.action() == ConsentAction.GRANTED
+                    && c.purpose() == ConsentPurpose.WITHDRAWAL_RIGHT_WAIVER)) {
+      throw new WithdrawalRightWaivedException(orderId);
+    }
     Instant deadline = order.createdAt().plus(config.withdrawalPeriod());
     if (now.isAfter(deadline)) {
       throw new WithdrawalPeriodExpiredException(orderId, deadline);
@@ -618,25 +678,25 @@ public final class Checkout {
     enqueueEvent(
         tx, OutboxEvent.ORDER_WITHDRAWN, orderId.toString(), event.endObject().toString(), now);
     // Consent last, as in a checkout: its sequence row is locked until commit.
-    String acceptedTerms =
-        tx.consents().findByOrder(orderId).stream()
-            .map(ConsentEntry::evidence)
+    Optional<ConsentEntry> accepted =
+        consents.stream()
             .filter(
-                e ->
-                    e.action() == ConsentAction.GRANTED
-                        && e.purpose() == ConsentPurpose.TERMS_OF_SALE)
-            .map(ConsentEvidence::termsVersion)
-            .reduce((first, later) -> later)
-            .orElse(termsVersion);
-    tx.consents()
-        .append(
-            new ConsentEvidence(
-                withdrawn.email(),
-                ConsentAction.WITHDRAWN,
-                ConsentPurpose.TERMS_OF_SALE,
-                acceptedTerms,
-                orderId,
-                now));
+                c ->
+                    c.action() == ConsentAction.GRANTED
+                        && c.purpose() == ConsentPurpose.TERMS_OF_SALE)
+            .reduce((first, later) -> later);
+    consentAudit.append(
+        tx,
+        new ConsentEvidence(
+            withdrawn.email(),
+            ConsentAction.WITHDRAWN,
+            ConsentPurpose.TERMS_OF_SALE,
+            accepted.map(ConsentEntry::termsVersion).orElse(termsVersion),
+            accepted.map(ConsentEntry::termsHash).orElse(termsHash),
+            ConsentEvidence.CHANNEL_WITHDRAWAL_FUNCTION,
+            orderId,
+            now,
+            request.name()));
     StoredResponse response = CheckoutResponses.withdrawn(withdrawn, withdrawnAt, receiptId);
     IdempotencyRecord done =
         claim
@@ -745,6 +805,8 @@ public final class Checkout {
     private @Nullable CheckoutStorage storage;
     private @Nullable PaymentGateway gateway;
     private @Nullable String termsVersion;
+    private ConsentHash termsHash = ConsentHash.ZERO;
+    private @Nullable ConsentAudit consentAudit;
     private Clock clock = Clock.systemUTC();
     private CheckoutConfig config = CheckoutConfig.ofDefaults();
     private FulfilmentHooks hooks = FulfilmentHooks.none();
@@ -775,14 +837,53 @@ public final class Checkout {
     }
 
     /**
-     * Sets the terms version customers must accept (required).
+     * Sets the terms customers must accept: their version and exact text (this or {@link
+     * #termsVersion} is required). Every consent entry records the version and the SHA-256 of the
+     * text's UTF-8 bytes, so the shop can later prove which words a customer agreed to; keep every
+     * version's text.
      *
-     * @param version 1-64 printable ASCII characters, such as {@code 2026-11-01}
+     * @param version 1-64 printable ASCII characters without spaces, such as {@code 2026-11-01}
+     * @param text the exact text shown to the customer, hashed as UTF-8 bytes
+     * @return this builder
+     * @throws ValidationException if the version is malformed or the text is empty
+     */
+    public Builder terms(String version, String text) {
+      Objects.requireNonNull(text, "text");
+      String v = ConsentEvidence.requireValidTermsVersion(version);
+      if (text.isEmpty()) {
+        throw new ValidationException("termsText", "must not be empty");
+      }
+      this.termsVersion = v;
+      this.termsHash = ConsentHash.sha256(text.getBytes(StandardCharsets.UTF_8));
+      return this;
+    }
+
+    /**
+     * Sets only the terms version customers must accept (this or {@link #terms(String, String)} is
+     * required). Consent entries then record the version with an all-zero text hash ({@link
+     * ConsentHash#ZERO}), which proves nothing about the words; the checkout logs a warning. Prefer
+     * {@link #terms(String, String)}.
+     *
+     * @param version 1-64 printable ASCII characters without spaces, such as {@code 2026-11-01}
      * @return this builder
      * @throws ValidationException if the version is malformed
      */
     public Builder termsVersion(String version) {
       this.termsVersion = ConsentEvidence.requireValidTermsVersion(version);
+      this.termsHash = ConsentHash.ZERO;
+      return this;
+    }
+
+    /**
+     * Sets the consent audit trail to append to (default: one built over the {@linkplain #storage
+     * storage} with a random subject secret, which logs a warning). Build it over the same database
+     * as the storage, with the shop's subject secret.
+     *
+     * @param audit the audit
+     * @return this builder
+     */
+    public Builder consentAudit(ConsentAudit audit) {
+      this.consentAudit = Objects.requireNonNull(audit, "audit");
       return this;
     }
 

@@ -23,13 +23,18 @@ import java.util.Set;
  * @param acceptedTerms the terms version the customer accepted; empty if none
  * @param marketingOptIn whether the customer also agreed to marketing email
  * @param paymentToken the payment provider's token, 1 to 255 printable ASCII characters
+ * @param immediatePerformance whether the customer, buying digital content delivered at once,
+ *     expressly consented to immediate performance and acknowledged losing the right of withdrawal
+ *     (Directive 2011/83/EU, Art. 16(m)); both go into the consent trail as their own entries, and
+ *     the order cannot be withdrawn
  */
 public record CheckoutRequest(
     List<LineItem> items,
     Email email,
     String acceptedTerms,
     boolean marketingOptIn,
-    String paymentToken) {
+    String paymentToken,
+    boolean immediatePerformance) {
 
   /**
    * Validates the request.
@@ -39,6 +44,8 @@ public record CheckoutRequest(
    * @param acceptedTerms the terms version the customer accepted; empty if none
    * @param marketingOptIn whether the customer also agreed to marketing email
    * @param paymentToken the payment provider's token, 1 to 255 printable ASCII characters
+   * @param immediatePerformance whether the customer consented to immediate performance of digital
+   *     content and acknowledged losing the right of withdrawal
    * @throws ValidationException naming the offending field, such as {@code items[1].sku}
    */
   public CheckoutRequest {
@@ -73,6 +80,25 @@ public record CheckoutRequest(
   }
 
   /**
+   * A request without immediate performance of digital content (the usual case).
+   *
+   * @param items 1 to {@value Order#MAX_LINES} lines with distinct SKUs
+   * @param email the customer's email
+   * @param acceptedTerms the terms version the customer accepted; empty if none
+   * @param marketingOptIn whether the customer also agreed to marketing email
+   * @param paymentToken the payment provider's token, 1 to 255 printable ASCII characters
+   * @throws ValidationException naming the offending field, such as {@code items[1].sku}
+   */
+  public CheckoutRequest(
+      List<LineItem> items,
+      Email email,
+      String acceptedTerms,
+      boolean marketingOptIn,
+      String paymentToken) {
+    this(items, email, acceptedTerms, marketingOptIn, paymentToken, false);
+  }
+
+  /**
    * A builder that takes raw values and reports bad ones with their path, such as {@code
    * items[2].quantity}.
    *
@@ -84,7 +110,8 @@ public record CheckoutRequest(
 
   /**
    * The fingerprint of this request for the idempotency engine: method, route, and every field in a
-   * canonical order. Two requests that differ in any field (including line order) differ.
+   * canonical order. Two requests that differ in any field (including line order) differ. A request
+   * without immediate performance has the fingerprint it had before that field existed.
    *
    * @return the SHA-256 fingerprint
    */
@@ -101,6 +128,9 @@ public record CheckoutRequest(
     parts.add(acceptedTerms);
     parts.add(Boolean.toString(marketingOptIn));
     parts.add(paymentToken);
+    if (immediatePerformance) {
+      parts.add("immediatePerformance");
+    }
     return RequestFingerprint.of(parts.toArray(String[]::new));
   }
 
@@ -114,7 +144,9 @@ public record CheckoutRequest(
         + acceptedTerms
         + ", marketingOptIn="
         + marketingOptIn
-        + ", paymentToken=***]";
+        + ", paymentToken=***, immediatePerformance="
+        + immediatePerformance
+        + "]";
   }
 
   /** Builds a {@link CheckoutRequest} from raw values. Not thread-safe. */
@@ -124,6 +156,7 @@ public record CheckoutRequest(
     private String acceptedTerms = "";
     private boolean marketingOptIn;
     private String paymentToken = "";
+    private boolean immediatePerformance;
 
     private Builder() {}
 
@@ -191,6 +224,18 @@ public record CheckoutRequest(
     }
 
     /**
+     * Sets whether the customer consented to immediate performance of digital content and
+     * acknowledged losing the right of withdrawal; off unless called.
+     *
+     * @param consented whether both statements were ticked
+     * @return this builder
+     */
+    public Builder immediatePerformance(boolean consented) {
+      this.immediatePerformance = consented;
+      return this;
+    }
+
+    /**
      * Builds the request.
      *
      * @return the validated request
@@ -198,7 +243,12 @@ public record CheckoutRequest(
      */
     public CheckoutRequest build() {
       return new CheckoutRequest(
-          items, Email.of(email), acceptedTerms, marketingOptIn, paymentToken);
+          items,
+          Email.of(email),
+          acceptedTerms,
+          marketingOptIn,
+          paymentToken,
+          immediatePerformance);
     }
   }
 }

@@ -2,26 +2,73 @@ package dev.tinycheckout.consent;
 
 import dev.tinycheckout.order.OrderId;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Storage SPI for the append side of the consent audit trail. <b>Plug-in authors implement this</b>
- * (with the other stores of a {@link dev.tinycheckout.store.CheckoutStorage}); {@code
- * ConsentLogContract} in {@code tinycheckout-testkit} pins the rules.
+ * Storage SPI of the consent audit trail: an append-only hash chain of {@link ConsentEntry
+ * entries}, and beside it a small mutable store of {@link SubjectKey subject keys}. <b>Plug-in
+ * authors implement this</b> (with the other stores of a {@link
+ * dev.tinycheckout.store.CheckoutStorage}); {@code ConsentLogContract} and {@code
+ * ConsentTamperContract} in {@code tinycheckout-testkit} pin the rules. Applications use {@link
+ * ConsentAudit}, which pseudonymises, seals and verifies on top of this.
  *
- * <p>The log is append-only: entries are never changed or removed. Sequence numbers are consecutive
- * from 1 in commit order, with no gaps from rolled-back transactions visible to readers. An
- * instance is obtained from a {@link dev.tinycheckout.store.StorageTransaction} and used inside it
- * only.
+ * <p>An instance is obtained from {@link dev.tinycheckout.store.StorageTransaction#consents()} and
+ * acts in that transaction only; like the transaction, it is not thread-safe. Every method throws
+ * {@link dev.tinycheckout.StorageException} if the storage fails, and no method accepts or returns
+ * {@code null}.
+ *
+ * <p>The rules:
+ *
+ * <ul>
+ *   <li><b>Append-only.</b> Entries are never updated or deleted, by any method or code path of the
+ *       store. (A database store should also refuse it, such as with a trigger.)
+ *   <li><b>One unbroken chain.</b> {@link #append} takes the next sequence number and the current
+ *       head's hash atomically, in the caller's transaction, and stores {@link
+ *       ConsentEntry#chain(ConsentDraft, long, ConsentHash) ConsentEntry.chain(draft, head.sequence
+ *       + 1, head.hash)}, so that concurrent appends from many threads and many instances on one
+ *       database still form one chain numbered 1, 2, 3, ... in commit order. On a database this
+ *       means locking a single head row (sequence and hash) until commit; a database sequence does
+ *       not do, as it leaves gaps when a transaction rolls back.
+ *   <li><b>Entries read back exactly as stored</b>, every field, including a hash that no longer
+ *       matches its content: a store never "repairs" or filters what it reads, so that verification
+ *       sees what is there.
+ *   <li><b>Subject keys are the only thing erasure deletes.</b> They are read, created and deleted
+ *       in the caller's transaction, like everything else.
+ * </ul>
  */
 public interface ConsentLog {
 
   /**
-   * Appends one entry.
+   * Appends one entry at the end of the chain: takes the current {@link #head()} under a lock held
+   * until the transaction ends, and stores {@code ConsentEntry.chain(draft, head.sequence() + 1,
+   * head.hash())}. If the transaction rolls back, neither the entry nor the new head remains, and
+   * the sequence number is taken again by the next append.
    *
-   * @param evidence what the customer agreed to
-   * @return the entry with its sequence number
+   * @param draft what to record
+   * @return the stored entry, with its sequence number and hashes
    */
-  ConsentEntry append(ConsentEvidence evidence);
+  ConsentEntry append(ConsentDraft draft);
+
+  /**
+   * The current head: the sequence number and hash of the last entry appended, as the store records
+   * it for the next append; {@link ConsentHead#EMPTY} if nothing was ever appended. Does not lock.
+   *
+   * @return the head
+   */
+  ConsentHead head();
+
+  /**
+   * Up to {@code limit} entries whose sequence is at least {@code fromSequence}, by ascending
+   * sequence, exactly as stored. Paging through the trail is {@code read(1, n)}, then {@code
+   * read(last.sequence() + 1, n)}, until a page is empty.
+   *
+   * @param fromSequence the first sequence number wanted, at least 1
+   * @param limit the most entries to return, from 1 to 10 000
+   * @return the entries; an immutable list, empty past the end
+   * @throws IllegalArgumentException if {@code fromSequence} is below 1 or {@code limit} is out of
+   *     range
+   */
+  List<ConsentEntry> read(long fromSequence, int limit);
 
   /**
    * The entries recorded with one order.
@@ -30,4 +77,41 @@ public interface ConsentLog {
    * @return its entries by ascending sequence; an immutable list
    */
   List<ConsentEntry> findByOrder(OrderId orderId);
+
+  /**
+   * The entries of one data subject.
+   *
+   * @param subjectId the pseudonymous subject
+   * @return its entries by ascending sequence; an immutable list
+   */
+  List<ConsentEntry> findBySubject(SubjectId subjectId);
+
+  /**
+   * The key that seals a subject's personal data, if it has one and it was not erased.
+   *
+   * @param subjectId the subject
+   * @return the key, or empty
+   */
+  Optional<SubjectKey> subjectKey(SubjectId subjectId);
+
+  /**
+   * The subject's key, creating it from {@code candidate} if it has none. Safe under concurrency:
+   * of many transactions that call this for one subject at once, all return the same key (a
+   * database store inserts ignoring a duplicate, then reads what is there).
+   *
+   * @param subjectId the subject
+   * @param candidate the key to store if the subject has none, such as {@link SubjectKey#random()}
+   * @return the existing key, or {@code candidate} once stored
+   */
+  SubjectKey subjectKeyOrCreate(SubjectId subjectId, SubjectKey candidate);
+
+  /**
+   * Deletes a subject's key for good (erasure): the subject's entries stay, hashes and all, but
+   * their sealed personal data can no longer be read. A later {@link #subjectKeyOrCreate} for the
+   * same subject stores a new key, which does not open the older entries.
+   *
+   * @param subjectId the subject
+   * @return {@code true} if a key was deleted, {@code false} if there was none
+   */
+  boolean eraseSubjectKey(SubjectId subjectId);
 }

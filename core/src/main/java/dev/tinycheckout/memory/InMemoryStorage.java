@@ -4,8 +4,6 @@ import dev.tinycheckout.StorageException;
 import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.catalog.ProductStore;
 import dev.tinycheckout.catalog.Sku;
-import dev.tinycheckout.consent.ConsentEntry;
-import dev.tinycheckout.consent.ConsentEvidence;
 import dev.tinycheckout.consent.ConsentLog;
 import dev.tinycheckout.fulfilment.DeadLetter;
 import dev.tinycheckout.fulfilment.DeliveryBacklog;
@@ -43,6 +41,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,7 +51,8 @@ import org.jspecify.annotations.Nullable;
  * propagates.
  *
  * <p>Thread-safe. Every rule of the testkit contracts holds, including concurrency; nothing is
- * persisted.
+ * persisted. Tamper tests reach the consent rows behind the store's back through {@link
+ * InMemoryConsentRows}, test support that nothing else uses.
  */
 public final class InMemoryStorage implements CheckoutStorage {
   private final ReentrantLock lock = new ReentrantLock();
@@ -61,8 +61,7 @@ public final class InMemoryStorage implements CheckoutStorage {
   private final Map<IdempotencyKey, IdempotencyRecord> keys = new HashMap<>();
   private final Map<UUID, OutboxEvent> events = new HashMap<>();
   private final Map<String, List<OutboxEvent>> eventsByAggregate = new HashMap<>();
-  private final List<ConsentEntry> consents = new ArrayList<>();
-  private final Map<OrderId, List<ConsentEntry>> consentsByOrder = new HashMap<>();
+  private final InMemoryConsentTrail consentTrail = new InMemoryConsentTrail();
   private final Map<UUID, DeliveryRow> deliveries = new HashMap<>();
   // The pending and claimed deliveries, by enqueue sequence: what a claim has to look at.
   private final TreeMap<Long, UUID> activeDeliveries = new TreeMap<>();
@@ -100,6 +99,23 @@ public final class InMemoryStorage implements CheckoutStorage {
     }
   }
 
+  InMemoryConsentTrail consentTrail() {
+    return consentTrail;
+  }
+
+  /** Runs an action under the storage's lock, outside any unit of work (for test support). */
+  <T> T underLock(Supplier<T> action) {
+    if (lock.isHeldByCurrentThread()) {
+      throw new IllegalStateException("not from inside a unit of work");
+    }
+    lock.lock();
+    try {
+      return action.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private final class Tx implements StorageTransaction {
     boolean open = true;
     private final Deque<Runnable> undo = new ArrayDeque<>();
@@ -107,7 +123,7 @@ public final class InMemoryStorage implements CheckoutStorage {
     private final Orders orders = new Orders(this);
     private final Keys keys = new Keys(this);
     private final Events events = new Events(this);
-    private final Consents consents = new Consents(this);
+    private final ConsentLog consents = consentTrail.log(this::check, this::onRollback);
     private final Deliveries deliveries = new Deliveries(this);
 
     void check() {
@@ -380,41 +396,6 @@ public final class InMemoryStorage implements CheckoutStorage {
       return List.copyOf(
           eventsByAggregate.getOrDefault(
               Objects.requireNonNull(aggregateId, "aggregateId"), List.of()));
-    }
-  }
-
-  private final class Consents implements ConsentLog {
-    private final Tx tx;
-
-    Consents(Tx tx) {
-      this.tx = tx;
-    }
-
-    @Override
-    public ConsentEntry append(ConsentEvidence evidence) {
-      tx.check();
-      Objects.requireNonNull(evidence, "evidence");
-      ConsentEntry entry = new ConsentEntry(consents.size() + 1L, evidence);
-      consents.add(entry);
-      List<ConsentEntry> list =
-          consentsByOrder.computeIfAbsent(evidence.orderId(), k -> new ArrayList<>());
-      list.add(entry);
-      tx.onRollback(
-          () -> {
-            consents.remove(consents.size() - 1);
-            list.remove(list.size() - 1);
-            if (list.isEmpty()) {
-              consentsByOrder.remove(evidence.orderId());
-            }
-          });
-      return entry;
-    }
-
-    @Override
-    public List<ConsentEntry> findByOrder(OrderId orderId) {
-      tx.check();
-      return List.copyOf(
-          consentsByOrder.getOrDefault(Objects.requireNonNull(orderId, "orderId"), List.of()));
     }
   }
 

@@ -43,7 +43,7 @@ public interface StorageTransaction {
   Outbox outbox();
 
   /**
-   * The append side of the consent log.
+   * The consent audit trail: the append-only hash chain and the subject keys.
    *
    * @return the store, acting in this transaction
    */

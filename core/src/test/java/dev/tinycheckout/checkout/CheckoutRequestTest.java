@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.tinycheckout.ValidationException;
 import dev.tinycheckout.catalog.Sku;
+import dev.tinycheckout.idempotency.RequestFingerprint;
 import dev.tinycheckout.order.Email;
 import java.util.ArrayList;
 import java.util.List;
@@ -283,7 +284,8 @@ class CheckoutRequestTest {
         "email",
         "terms",
         "marketing opt-in",
-        "payment token"
+        "payment token",
+        "immediate performance"
       })
   void changingAnySingleFieldChangesTheFingerprint(String change) {
     UnaryOperator<CheckoutRequest.Builder> base =
@@ -309,10 +311,43 @@ class CheckoutRequestTest {
           case "payment token" ->
               base.apply(CheckoutRequest.builder().item("tea", 2).item("cup", 1))
                   .paymentToken("tok_other");
+          case "immediate performance" ->
+              base.apply(CheckoutRequest.builder().item("tea", 2).item("cup", 1))
+                  .immediatePerformance(true);
           default -> throw new IllegalArgumentException(change);
         };
 
     assertThat(changed.build().fingerprint()).isNotEqualTo(original.fingerprint());
+  }
+
+  @Test
+  void withoutImmediatePerformanceTheFingerprintIsTheOneFromBeforeTheFieldExisted() {
+    CheckoutRequest request = valid().build();
+
+    assertThat(request.immediatePerformance()).isFalse();
+    assertThat(request.fingerprint())
+        .isEqualTo(
+            RequestFingerprint.of(
+                "POST",
+                "/checkout",
+                "2",
+                "tea",
+                "2",
+                "cup",
+                "1",
+                "ann.lee@example.com",
+                "v1",
+                "false",
+                TOKEN));
+    assertThat(
+            new CheckoutRequest(
+                    request.items(),
+                    request.email(),
+                    request.acceptedTerms(),
+                    request.marketingOptIn(),
+                    request.paymentToken())
+                .immediatePerformance())
+        .isFalse();
   }
 
   @Test

@@ -3,14 +3,19 @@ package dev.tinycheckout.checkout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.type;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.tinycheckout.ValidationException;
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.catalog.UnknownProductException;
 import dev.tinycheckout.consent.ConsentAction;
+import dev.tinycheckout.consent.ConsentAudit;
 import dev.tinycheckout.consent.ConsentEntry;
+import dev.tinycheckout.consent.ConsentEvidence;
+import dev.tinycheckout.consent.ConsentHash;
 import dev.tinycheckout.consent.ConsentPurpose;
 import dev.tinycheckout.consent.ConsentRequiredException;
+import dev.tinycheckout.consent.SubjectRecord;
 import dev.tinycheckout.fulfilment.OutboxEvent;
 import dev.tinycheckout.idempotency.IdempotencyKey;
 import dev.tinycheckout.idempotency.IdempotencyKeyInUseException;
@@ -18,15 +23,18 @@ import dev.tinycheckout.idempotency.IdempotencyKeyReusedException;
 import dev.tinycheckout.idempotency.IdempotencyRecord;
 import dev.tinycheckout.memory.InMemoryStorage;
 import dev.tinycheckout.money.Money;
+import dev.tinycheckout.order.Email;
 import dev.tinycheckout.order.Order;
 import dev.tinycheckout.order.OrderId;
 import dev.tinycheckout.order.OrderStatus;
+import dev.tinycheckout.order.WithdrawalRightWaivedException;
 import dev.tinycheckout.payment.PaymentGateway;
 import dev.tinycheckout.payment.PaymentRequest;
 import dev.tinycheckout.payment.PaymentResult;
 import dev.tinycheckout.payment.PaymentUnavailableException;
 import dev.tinycheckout.payment.TestPaymentGateway;
 import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,12 +63,15 @@ import org.slf4j.spi.MDCAdapter;
 /** Example-based tests of every rule of the checkout write path. */
 class CheckoutTest {
   private static final String TERMS = "2026-11-01";
+  private static final String TERMS_TEXT = "Terms of sale, version of 1 November 2026. Größe: §1 …";
   private static final Instant T0 = Instant.parse("2026-11-25T10:15:30.123Z");
   private static final String EMAIL = "ann@example.com";
 
   private final MutableClock clock = new MutableClock(T0);
   private final InMemoryStorage storage = InMemoryStorage.create();
   private final TestPaymentGateway gateway = new TestPaymentGateway();
+  private final ConsentAudit audit =
+      ConsentAudit.builder(storage).subjectSecret(new byte[32]).clock(clock).build();
   private final ExecutorService executor = Executors.newCachedThreadPool();
 
   CheckoutTest() {
@@ -443,11 +454,15 @@ class CheckoutTest {
         .singleElement()
         .satisfies(
             c -> {
-              assertThat(c.evidence().purpose()).isEqualTo(ConsentPurpose.TERMS_OF_SALE);
-              assertThat(c.evidence().action()).isEqualTo(ConsentAction.GRANTED);
-              assertThat(c.evidence().termsVersion()).isEqualTo(TERMS);
-              assertThat(c.evidence().email().value()).isEqualTo(EMAIL);
-              assertThat(c.evidence().recordedAt()).isEqualTo(T0);
+              assertThat(c.purpose()).isEqualTo(ConsentPurpose.TERMS_OF_SALE);
+              assertThat(c.action()).isEqualTo(ConsentAction.GRANTED);
+              assertThat(c.termsVersion()).isEqualTo(TERMS);
+              assertThat(c.termsHash())
+                  .isEqualTo(ConsentHash.sha256(TERMS_TEXT.getBytes(StandardCharsets.UTF_8)));
+              assertThat(c.channel()).isEqualTo(ConsentEvidence.CHANNEL_CHECKOUT);
+              assertThat(c.subjectId()).isEqualTo(audit.subjectId(Email.of(EMAIL)));
+              assertThat(c.recordedAt()).isEqualTo(T0);
+              assertThat(c.isIntact()).isTrue();
             });
     assertThat(events(id))
         .singleElement()
@@ -468,10 +483,107 @@ class CheckoutTest {
 
     List<ConsentEntry> entries = consents(placed.orderId().orElseThrow());
     assertThat(entries)
-        .extracting(c -> c.evidence().purpose())
+        .extracting(ConsentEntry::purpose)
         .containsExactly(ConsentPurpose.TERMS_OF_SALE, ConsentPurpose.MARKETING);
     assertThat(entries).extracting(ConsentEntry::sequence).doesNotHaveDuplicates();
-    assertThat(entries).allSatisfy(c -> assertThat(c.evidence().purposes()).hasSize(1));
+  }
+
+  @Test
+  void theConsentTrailHoldsNoEmailInClearButTheAuditOpensItForTheCustomer() {
+    CheckoutResult placed = checkout().placeOrder(key("k1"), request(r -> r.item("apple", 1)));
+    ConsentEntry entry = consents(placed.orderId().orElseThrow()).get(0);
+
+    assertThat(new String(entry.canonicalBytes(), StandardCharsets.UTF_8))
+        .doesNotContainIgnoringCase(EMAIL)
+        .doesNotContainIgnoringCase("ann");
+    assertThat(audit.export(Email.of("ANN@example.com")))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.entry()).isEqualTo(entry);
+              assertThat(r.email()).contains(Email.of(EMAIL));
+              assertThat(r.erased()).isFalse();
+            });
+  }
+
+  @Test
+  void immediatePerformanceOfDigitalContentRecordsConsentAndWaiverAsTwoSeparateEntries() {
+    CheckoutResult placed =
+        checkout()
+            .placeOrder(key("k1"), request(r -> r.item("apple", 1).immediatePerformance(true)));
+
+    assertThat(consents(placed.orderId().orElseThrow()))
+        .extracting(ConsentEntry::purpose, ConsentEntry::action)
+        .containsExactly(
+            tuple(ConsentPurpose.TERMS_OF_SALE, ConsentAction.GRANTED),
+            tuple(ConsentPurpose.IMMEDIATE_PERFORMANCE, ConsentAction.GRANTED),
+            tuple(ConsentPurpose.WITHDRAWAL_RIGHT_WAIVER, ConsentAction.GRANTED));
+  }
+
+  @Test
+  void anOrderWithImmediatePerformanceCannotBeWithdrawnAndNothingIsStored() {
+    Checkout checkout = checkout();
+    OrderId id =
+        checkout
+            .placeOrder(key("k1"), request(r -> r.item("apple", 2).immediatePerformance(true)))
+            .orderId()
+            .orElseThrow();
+
+    assertThatThrownBy(
+            () -> checkout.withdraw(key("w1"), WithdrawalRequest.of(id, Email.of(EMAIL))))
+        .asInstanceOf(type(WithdrawalRightWaivedException.class))
+        .satisfies(
+            e -> {
+              assertThat(e.problem()).isEqualTo("withdrawal-right-waived");
+              assertThat(e.orderId()).isEqualTo(id);
+            });
+    assertThat(order(id).status()).isEqualTo(OrderStatus.PAID);
+    assertThat(stock("apple")).isEqualTo(8);
+    assertThat(findRecord(key("w1"))).isEmpty();
+    assertThat(consents(id)).hasSize(3);
+  }
+
+  @Test
+  void everyCheckoutKeepsTheTrailVerifiable() {
+    Checkout checkout = checkout();
+    for (int i = 0; i < 5; i++) {
+      int n = i;
+      checkout.placeOrder(
+          key("k" + i), request(r -> r.item("apple", 1).marketingOptIn(n % 2 == 0)));
+    }
+
+    assertThat(audit.verify().valid()).isTrue();
+    assertThat(audit.verify().entries()).isEqualTo(8);
+    assertThat(checkout.consentAudit()).isSameAs(audit);
+  }
+
+  @Test
+  void termsGivenOnlyByVersionAreRecordedWithAnAllZeroTextHash() {
+    Checkout checkout =
+        Checkout.builder()
+            .storage(storage)
+            .paymentGateway(gateway)
+            .termsVersion(TERMS)
+            .consentAudit(audit)
+            .clock(clock)
+            .build();
+
+    OrderId id =
+        checkout.placeOrder(key("k1"), request(r -> r.item("apple", 1))).orderId().orElseThrow();
+
+    assertThat(checkout.termsHash()).isEqualTo(ConsentHash.ZERO);
+    assertThat(consents(id)).extracting(ConsentEntry::termsHash).containsExactly(ConsentHash.ZERO);
+  }
+
+  @Test
+  void withoutAConfiguredAuditTheCheckoutBuildsOneOverItsStorage() {
+    Checkout checkout =
+        Checkout.builder().storage(storage).paymentGateway(gateway).termsVersion(TERMS).build();
+
+    checkout.placeOrder(key("k1"), request(r -> r.item("apple", 1)));
+
+    List<SubjectRecord> records = checkout.consentAudit().export(Email.of(EMAIL));
+    assertThat(records).singleElement().satisfies(r -> assertThat(r.email()).isPresent());
   }
 
   @Test
@@ -633,7 +745,8 @@ class CheckoutTest {
     return Checkout.builder()
         .storage(storage)
         .paymentGateway(paymentGateway)
-        .termsVersion(TERMS)
+        .terms(TERMS, TERMS_TEXT)
+        .consentAudit(audit)
         .clock(clock)
         .config(config)
         .build();

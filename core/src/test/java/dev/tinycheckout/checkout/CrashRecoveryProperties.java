@@ -7,10 +7,14 @@ import dev.tinycheckout.StorageException;
 import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.catalog.ProductStore;
 import dev.tinycheckout.catalog.Sku;
+import dev.tinycheckout.consent.ConsentAudit;
+import dev.tinycheckout.consent.ConsentDraft;
 import dev.tinycheckout.consent.ConsentEntry;
-import dev.tinycheckout.consent.ConsentEvidence;
+import dev.tinycheckout.consent.ConsentHead;
 import dev.tinycheckout.consent.ConsentLog;
 import dev.tinycheckout.consent.ConsentPurpose;
+import dev.tinycheckout.consent.SubjectId;
+import dev.tinycheckout.consent.SubjectKey;
 import dev.tinycheckout.fulfilment.DeliveryStore;
 import dev.tinycheckout.fulfilment.Outbox;
 import dev.tinycheckout.fulfilment.OutboxEvent;
@@ -417,8 +421,11 @@ class CrashRecoveryProperties {
                 ? List.of(ConsentPurpose.TERMS_OF_SALE, ConsentPurpose.MARKETING)
                 : List.of(ConsentPurpose.TERMS_OF_SALE);
         assertThat(consents(id))
-            .extracting(c -> c.evidence().purpose())
+            .extracting(ConsentEntry::purpose)
             .containsExactlyElementsOf(expected);
+        assertThat(ConsentAudit.builder(storage).subjectSecret(new byte[32]).build().verify())
+            .as("the consent trail after the crashes")
+            .satisfies(v -> assertThat(v.valid()).isTrue());
       } else {
         assertThat(result.outcome()).isEqualTo(CheckoutOutcome.PAYMENT_DECLINED);
         assertThat(order(id).status()).isEqualTo(OrderStatus.CANCELLED);
@@ -783,17 +790,53 @@ class CrashRecoveryProperties {
       }
 
       @Override
-      public ConsentEntry append(ConsentEvidence evidence) {
+      public ConsentEntry append(ConsentDraft draft) {
         fuse.step(tx + " consents.append");
-        ConsentEntry entry = d.append(evidence);
+        ConsentEntry entry = d.append(draft);
         pending.consents.add(entry);
         return entry;
+      }
+
+      @Override
+      public ConsentHead head() {
+        fuse.step(tx + " consents.head");
+        return d.head();
+      }
+
+      @Override
+      public List<ConsentEntry> read(long fromSequence, int limit) {
+        fuse.step(tx + " consents.read");
+        return d.read(fromSequence, limit);
       }
 
       @Override
       public List<ConsentEntry> findByOrder(OrderId orderId) {
         fuse.step(tx + " consents.findByOrder");
         return d.findByOrder(orderId);
+      }
+
+      @Override
+      public List<ConsentEntry> findBySubject(SubjectId subjectId) {
+        fuse.step(tx + " consents.findBySubject");
+        return d.findBySubject(subjectId);
+      }
+
+      @Override
+      public Optional<SubjectKey> subjectKey(SubjectId subjectId) {
+        fuse.step(tx + " consents.subjectKey");
+        return d.subjectKey(subjectId);
+      }
+
+      @Override
+      public SubjectKey subjectKeyOrCreate(SubjectId subjectId, SubjectKey candidate) {
+        fuse.step(tx + " consents.subjectKeyOrCreate");
+        return d.subjectKeyOrCreate(subjectId, candidate);
+      }
+
+      @Override
+      public boolean eraseSubjectKey(SubjectId subjectId) {
+        fuse.step(tx + " consents.eraseSubjectKey");
+        return d.eraseSubjectKey(subjectId);
       }
     }
   }

@@ -151,9 +151,7 @@ class WithdrawalConcurrencyProperties {
         .as("the stock came back exactly once")
         .isEqualTo(STOCK);
     List<ConsentEntry> consents = memory.inTransaction(tx -> tx.consents().findByOrder(orderId));
-    assertThat(consents)
-        .filteredOn(c -> c.evidence().action() == ConsentAction.WITHDRAWN)
-        .hasSize(1);
+    assertThat(consents).filteredOn(c -> c.action() == ConsentAction.WITHDRAWN).hasSize(1);
     List<OutboxEvent> withdrawn =
         memory.inTransaction(tx -> tx.outbox().findByAggregate(orderId.toString())).stream()
             .filter(e -> e.type().equals(OutboxEvent.ORDER_WITHDRAWN))

@@ -9,10 +9,16 @@ import dev.tinycheckout.StorageException;
 import dev.tinycheckout.catalog.ProductStore;
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.consent.ConsentAction;
+import dev.tinycheckout.consent.ConsentAudit;
+import dev.tinycheckout.consent.ConsentDraft;
 import dev.tinycheckout.consent.ConsentEntry;
 import dev.tinycheckout.consent.ConsentEvidence;
+import dev.tinycheckout.consent.ConsentHash;
+import dev.tinycheckout.consent.ConsentHead;
 import dev.tinycheckout.consent.ConsentLog;
 import dev.tinycheckout.consent.ConsentPurpose;
+import dev.tinycheckout.consent.SubjectId;
+import dev.tinycheckout.consent.SubjectKey;
 import dev.tinycheckout.fulfilment.DeliveryStore;
 import dev.tinycheckout.fulfilment.Outbox;
 import dev.tinycheckout.fulfilment.OutboxEvent;
@@ -37,6 +43,7 @@ import dev.tinycheckout.payment.TestPaymentGateway;
 import dev.tinycheckout.store.CheckoutStorage;
 import dev.tinycheckout.store.StorageTransaction;
 import dev.tinycheckout.store.UnitOfWork;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -50,12 +57,17 @@ import org.junit.jupiter.api.Test;
 /** Example-based tests of every rule of the withdrawal write path, on the in-memory storage. */
 class WithdrawalTest {
   private static final String TERMS = "2026-11-01";
+  private static final String TERMS_TEXT = "The terms of sale of 1 November 2026.";
+  private static final ConsentHash TERMS_HASH =
+      ConsentHash.sha256(TERMS_TEXT.getBytes(StandardCharsets.UTF_8));
   private static final Instant T0 = Instant.parse("2026-11-25T10:15:30.123Z");
   private static final Email EMAIL = Email.of("ann@example.com");
   private static final Duration PERIOD = CheckoutConfig.DEFAULT_WITHDRAWAL_PERIOD;
 
   private final CheckoutTest.MutableClock clock = new CheckoutTest.MutableClock(T0);
   private final InMemoryStorage storage = InMemoryStorage.create();
+  private final ConsentAudit audit =
+      ConsentAudit.builder(storage).subjectSecret(new byte[32]).clock(clock).build();
   private final TestPaymentGateway gateway = new TestPaymentGateway();
 
   WithdrawalTest() {
@@ -114,19 +126,37 @@ class WithdrawalTest {
 
     List<ConsentEntry> entries = consents(id);
     assertThat(entries)
-        .extracting(e -> e.evidence().action(), e -> e.evidence().purpose())
+        .extracting(ConsentEntry::action, ConsentEntry::purpose)
         .containsExactly(
             tuple(ConsentAction.GRANTED, ConsentPurpose.TERMS_OF_SALE),
             tuple(ConsentAction.WITHDRAWN, ConsentPurpose.TERMS_OF_SALE));
-    assertThat(entries.get(1).evidence())
-        .isEqualTo(
-            new ConsentEvidence(
-                EMAIL,
-                ConsentAction.WITHDRAWN,
-                ConsentPurpose.TERMS_OF_SALE,
-                TERMS,
-                id,
-                T0.plus(Duration.ofMinutes(3))));
+    ConsentEntry withdrawn = entries.get(1);
+    assertThat(withdrawn.subjectId()).isEqualTo(audit.subjectId(EMAIL));
+    assertThat(withdrawn.termsVersion()).isEqualTo(TERMS);
+    assertThat(withdrawn.termsHash()).isEqualTo(TERMS_HASH);
+    assertThat(withdrawn.channel()).isEqualTo(ConsentEvidence.CHANNEL_WITHDRAWAL_FUNCTION);
+    assertThat(withdrawn.orderId()).isEqualTo(id);
+    assertThat(withdrawn.recordedAt()).isEqualTo(T0.plus(Duration.ofMinutes(3)));
+    assertThat(withdrawn.previousHash()).isEqualTo(entries.get(0).hash());
+    assertThat(audit.verify().valid()).isTrue();
+  }
+
+  @Test
+  void theNameFromTheWithdrawalFormIsSealedIntoTheEntryAndOnlyTheAuditOpensIt() {
+    OrderId id = paidOrder("buy");
+
+    checkout()
+        .withdraw(key("w"), new WithdrawalRequest(id, EMAIL, Optional.of("Ann Smith-Müller")));
+
+    ConsentEntry withdrawn = consents(id).get(1);
+    assertThat(new String(withdrawn.canonicalBytes(), StandardCharsets.UTF_8))
+        .doesNotContain("Smith")
+        .doesNotContain(EMAIL.value());
+    assertThat(audit.export(EMAIL))
+        .extracting(r -> r.entry().action(), r -> r.name())
+        .containsExactly(
+            tuple(ConsentAction.GRANTED, Optional.empty()),
+            tuple(ConsentAction.WITHDRAWN, Optional.of("Ann Smith-Müller")));
   }
 
   @Test
@@ -136,16 +166,17 @@ class WithdrawalTest {
         Checkout.builder()
             .storage(storage)
             .paymentGateway(gateway)
-            .termsVersion("2027-01-01")
+            .terms("2027-01-01", "The terms of sale of 1 January 2027.")
+            .consentAudit(audit)
             .clock(clock)
             .build();
 
     newTerms.withdraw(key("w"), WithdrawalRequest.of(id, EMAIL));
 
     assertThat(consents(id))
-        .filteredOn(e -> e.evidence().action() == ConsentAction.WITHDRAWN)
-        .extracting(e -> e.evidence().termsVersion())
-        .containsExactly(TERMS);
+        .filteredOn(e -> e.action() == ConsentAction.WITHDRAWN)
+        .extracting(ConsentEntry::termsVersion, ConsentEntry::termsHash)
+        .containsExactly(tuple(TERMS, TERMS_HASH));
   }
 
   @Test
@@ -388,9 +419,7 @@ class WithdrawalTest {
 
     assertThat(result.replayed()).isFalse();
     assertThat(order(id).status()).isEqualTo(OrderStatus.WITHDRAWN);
-    assertThat(consents(id).get(1).evidence().email())
-        .as("the order's own address")
-        .isEqualTo(EMAIL);
+    assertThat(audit.export(EMAIL).get(1).email()).as("the order's own address").contains(EMAIL);
   }
 
   @Test
@@ -636,7 +665,8 @@ class WithdrawalTest {
     return Checkout.builder()
         .storage(storage)
         .paymentGateway(paymentGateway)
-        .termsVersion(TERMS)
+        .terms(TERMS, TERMS_TEXT)
+        .consentAudit(audit)
         .clock(clock)
         .config(config)
         .build();
@@ -677,7 +707,7 @@ class WithdrawalTest {
         .extracting(OutboxEvent::type)
         .containsExactly(OutboxEvent.ORDER_PLACED);
     assertThat(consents(paid))
-        .extracting(e -> e.evidence().action())
+        .extracting(ConsentEntry::action)
         .containsExactly(ConsentAction.GRANTED);
   }
 
@@ -734,16 +764,46 @@ class WithdrawalTest {
       ConsentLog log = tx.consents();
       return new ConsentLog() {
         @Override
-        public ConsentEntry append(ConsentEvidence evidence) {
+        public ConsentEntry append(ConsentDraft draft) {
           if (failures.getAndDecrement() > 0) {
             throw new IllegalStateException("consent log broke");
           }
-          return log.append(evidence);
+          return log.append(draft);
+        }
+
+        @Override
+        public ConsentHead head() {
+          return log.head();
+        }
+
+        @Override
+        public List<ConsentEntry> read(long fromSequence, int limit) {
+          return log.read(fromSequence, limit);
         }
 
         @Override
         public List<ConsentEntry> findByOrder(OrderId orderId) {
           return log.findByOrder(orderId);
+        }
+
+        @Override
+        public List<ConsentEntry> findBySubject(SubjectId subjectId) {
+          return log.findBySubject(subjectId);
+        }
+
+        @Override
+        public Optional<SubjectKey> subjectKey(SubjectId subjectId) {
+          return log.subjectKey(subjectId);
+        }
+
+        @Override
+        public SubjectKey subjectKeyOrCreate(SubjectId subjectId, SubjectKey candidate) {
+          return log.subjectKeyOrCreate(subjectId, candidate);
+        }
+
+        @Override
+        public boolean eraseSubjectKey(SubjectId subjectId) {
+          return log.eraseSubjectKey(subjectId);
         }
       };
     }

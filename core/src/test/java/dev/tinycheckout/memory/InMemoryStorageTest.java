@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.consent.ConsentAction;
+import dev.tinycheckout.consent.ConsentDraft;
 import dev.tinycheckout.consent.ConsentEntry;
-import dev.tinycheckout.consent.ConsentEvidence;
+import dev.tinycheckout.consent.ConsentHash;
+import dev.tinycheckout.consent.ConsentHead;
 import dev.tinycheckout.consent.ConsentPurpose;
+import dev.tinycheckout.consent.SubjectId;
+import dev.tinycheckout.consent.SubjectKey;
 import dev.tinycheckout.fulfilment.OutboxEvent;
 import dev.tinycheckout.idempotency.IdempotencyKey;
 import dev.tinycheckout.idempotency.IdempotencyRecord;
@@ -42,6 +46,9 @@ class InMemoryStorageTest {
   private static final Sku APPLE = Sku.of("apple");
   private static final Sku PEAR = Sku.of("pear");
   private static final Email EMAIL = Email.of("ann@example.com");
+  private static final SubjectId ANN = SubjectId.of("a".repeat(64));
+  private static final SubjectId BEA = SubjectId.of("b".repeat(64));
+  private static final SubjectKey ANNS_KEY = SubjectKey.random();
 
   private final InMemoryStorage storage = InMemoryStorage.create();
   private final OrderId existingOrder = OrderId.generate(Clock.fixed(T0, ZoneOffset.UTC));
@@ -59,6 +66,7 @@ class InMemoryStorageTest {
           tx.idempotency().insert(record(deletedKey, 1, Duration.ofHours(24)));
           tx.outbox().enqueue(event(existingOrder));
           tx.consents().append(consent(existingOrder));
+          tx.consents().subjectKeyOrCreate(ANN, ANNS_KEY);
           return null;
         });
   }
@@ -69,7 +77,10 @@ class InMemoryStorageTest {
       Map<OrderId, Optional<Order>> orders,
       Map<IdempotencyKey, Optional<IdempotencyRecord>> keys,
       List<OutboxEvent> events,
-      List<ConsentEntry> consents) {}
+      List<ConsentEntry> consents,
+      ConsentHead consentHead,
+      List<ConsentEntry> bySubject,
+      List<Optional<SubjectKey>> subjectKeys) {}
 
   private Snapshot snapshot(OrderId newOrder) {
     return storage.inTransaction(
@@ -95,7 +106,10 @@ class InMemoryStorageTest {
                 List.copyOf(
                     concat(
                         tx.consents().findByOrder(existingOrder),
-                        tx.consents().findByOrder(newOrder)))));
+                        tx.consents().findByOrder(newOrder))),
+                tx.consents().head(),
+                tx.consents().findBySubject(ANN),
+                List.of(tx.consents().subjectKey(ANN), tx.consents().subjectKey(BEA))));
   }
 
   private static <T> List<T> concat(List<T> a, List<T> b) {
@@ -196,6 +210,8 @@ class InMemoryStorageTest {
     tx.outbox().enqueue(event(newOrder));
     tx.consents().append(consent(newOrder));
     tx.consents().append(consent(existingOrder));
+    assertThat(tx.consents().eraseSubjectKey(ANN)).isTrue();
+    tx.consents().subjectKeyOrCreate(BEA, SubjectKey.random());
   }
 
   @ParameterizedTest
@@ -280,8 +296,16 @@ class InMemoryStorageTest {
     return new OutboxEvent(UUID.randomUUID(), OutboxEvent.ORDER_PLACED, order.toString(), "{}", T0);
   }
 
-  private static ConsentEvidence consent(OrderId order) {
-    return new ConsentEvidence(
-        EMAIL, ConsentAction.GRANTED, ConsentPurpose.TERMS_OF_SALE, "v1", order, T0);
+  private static ConsentDraft consent(OrderId order) {
+    return new ConsentDraft(
+        ANN,
+        ConsentAction.GRANTED,
+        ConsentPurpose.TERMS_OF_SALE,
+        "v1",
+        ConsentHash.ZERO,
+        "checkout",
+        order,
+        T0,
+        "");
   }
 }

@@ -16,9 +16,12 @@ import dev.tinycheckout.checkout.CheckoutResult;
 import dev.tinycheckout.checkout.WithdrawalRequest;
 import dev.tinycheckout.checkout.WithdrawalResult;
 import dev.tinycheckout.consent.ConsentAction;
+import dev.tinycheckout.consent.ConsentAudit;
 import dev.tinycheckout.consent.ConsentEntry;
+import dev.tinycheckout.consent.ConsentHash;
 import dev.tinycheckout.consent.ConsentPurpose;
 import dev.tinycheckout.consent.ConsentRequiredException;
+import dev.tinycheckout.consent.SubjectRecord;
 import dev.tinycheckout.fulfilment.OutboxEvent;
 import dev.tinycheckout.idempotency.IdempotencyKey;
 import dev.tinycheckout.idempotency.IdempotencyKeyInUseException;
@@ -32,9 +35,11 @@ import dev.tinycheckout.order.OrderId;
 import dev.tinycheckout.order.OrderNotFoundException;
 import dev.tinycheckout.order.OrderStatus;
 import dev.tinycheckout.order.WithdrawalPeriodExpiredException;
+import dev.tinycheckout.order.WithdrawalRightWaivedException;
 import dev.tinycheckout.payment.PaymentUnavailableException;
 import dev.tinycheckout.payment.TestPaymentGateway;
 import dev.tinycheckout.store.CheckoutStorage;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -50,8 +55,9 @@ import org.junit.jupiter.api.Test;
  * The idempotent checkout of {@link Checkout} run end to end over the storage under test, with
  * core's {@link TestPaymentGateway} and a {@link TestClock}: first request, byte-identical replays,
  * reused keys, scopes, validation failures that store nothing, stored business outcomes, expiry and
- * purging, withdrawals (and their refusals, which store nothing), and the concurrency guarantees
- * (one order per key, no oversell, one withdrawal per order).
+ * purging, withdrawals (and their refusals, which store nothing), the consent trail they leave (one
+ * entry per purpose, chained, verifiable, sealed), and the concurrency guarantees (one order per
+ * key, no oversell, one withdrawal per order, one unbroken consent chain).
  *
  * <p>The store contracts check each rule in isolation; this kit checks that an adapter which passes
  * them also carries the whole checkout, where the rules meet. To run it, extend it and return a
@@ -83,6 +89,7 @@ public abstract class CheckoutContract {
           .build();
 
   private static final String TERMS = "2026-11-01";
+  private static final String TERMS_TEXT = "Terms of sale, 1 November 2026: …";
   private static final Sku MUG = Sku.of("mug");
   private static final Sku BOOK = Sku.of("book");
   private static final long INITIAL_STOCK = 1000;
@@ -98,6 +105,9 @@ public abstract class CheckoutContract {
 
   @SuppressWarnings("NullAway.Init") // set before each test
   private Checkout checkout;
+
+  @SuppressWarnings("NullAway.Init") // set before each test
+  private ConsentAudit audit;
 
   /** For subclasses. */
   protected CheckoutContract() {}
@@ -115,11 +125,13 @@ public abstract class CheckoutContract {
     storage = newStorage();
     clock = TestClock.at(T0);
     gateway = new TestPaymentGateway();
+    audit = ConsentAudit.builder(storage).subjectSecret(new byte[32]).clock(clock).build();
     checkout =
         Checkout.builder()
             .storage(storage)
             .paymentGateway(gateway)
-            .termsVersion(TERMS)
+            .terms(TERMS, TERMS_TEXT)
+            .consentAudit(audit)
             .clock(clock)
             .config(CONFIG)
             .build();
@@ -195,9 +207,7 @@ public abstract class CheckoutContract {
     assertThat(stockOf(MUG)).isEqualTo(INITIAL_STOCK - 2);
     assertThat(stockOf(BOOK)).isEqualTo(INITIAL_STOCK - 1);
     assertThat(eventTypesOf(id)).containsExactly(OutboxEvent.ORDER_PLACED);
-    assertThat(consentsOf(id))
-        .extracting(c -> c.evidence().action())
-        .containsOnly(ConsentAction.GRANTED);
+    assertThat(consentsOf(id)).extracting(ConsentEntry::action).containsOnly(ConsentAction.GRANTED);
   }
 
   // ---- the first request ------------------------------------------------------------------------
@@ -225,8 +235,16 @@ public abstract class CheckoutContract {
         .containsExactly(OutboxEvent.ORDER_PLACED);
     List<ConsentEntry> consents = storage.inTransaction(tx -> tx.consents().findByOrder(id));
     assertThat(consents)
-        .extracting(c -> c.evidence().purpose())
+        .extracting(ConsentEntry::purpose)
         .containsExactlyInAnyOrder(ConsentPurpose.TERMS_OF_SALE, ConsentPurpose.MARKETING);
+    assertThat(consents)
+        .allSatisfy(
+            c -> {
+              assertThat(c.termsHash())
+                  .isEqualTo(ConsentHash.sha256(TERMS_TEXT.getBytes(StandardCharsets.UTF_8)));
+              assertThat(c.isIntact()).isTrue();
+            });
+    assertThat(audit.verify().valid()).isTrue();
     assertThat(recordOf(key).flatMap(IdempotencyRecord::response)).contains(result.response());
     assertThat(gateway.approvedCharges()).isEqualTo(1);
   }
@@ -473,10 +491,11 @@ public abstract class CheckoutContract {
     assertThat(stockOf(MUG)).isEqualTo(INITIAL_STOCK);
     assertThat(stockOf(BOOK)).isEqualTo(INITIAL_STOCK);
     assertThat(consentsOf(id))
-        .extracting(c -> c.evidence().action(), c -> c.evidence().purpose())
+        .extracting(ConsentEntry::action, ConsentEntry::purpose)
         .containsExactly(
             tuple(ConsentAction.GRANTED, ConsentPurpose.TERMS_OF_SALE),
             tuple(ConsentAction.WITHDRAWN, ConsentPurpose.TERMS_OF_SALE));
+    assertThat(audit.verify().valid()).isTrue();
     List<OutboxEvent> events = eventsOf(id);
     assertThat(events)
         .extracting(OutboxEvent::type)
@@ -575,6 +594,46 @@ public abstract class CheckoutContract {
   }
 
   @Test
+  void digitalContentPerformedAtOnceRecordsBothStatementsAndCannotBeWithdrawn() {
+    OrderId id =
+        place(IdempotencyKey.of("digital"), request(2).immediatePerformance(true).build())
+            .orderId()
+            .orElseThrow();
+    IdempotencyKey key = IdempotencyKey.of("withdraw");
+
+    assertThat(consentsOf(id))
+        .extracting(ConsentEntry::purpose)
+        .containsExactly(
+            ConsentPurpose.TERMS_OF_SALE,
+            ConsentPurpose.IMMEDIATE_PERFORMANCE,
+            ConsentPurpose.WITHDRAWAL_RIGHT_WAIVER);
+    assertThatThrownBy(() -> withdraw(key, withdrawal(id)))
+        .isInstanceOf(WithdrawalRightWaivedException.class);
+    assertNotWithdrawn(id, key);
+  }
+
+  @Test
+  void theWithdrawalFormsNameIsSealedInTheTrailAndComesBackInTheSubjectsExport() {
+    OrderId id = paidOrder("buy");
+
+    withdraw(
+        IdempotencyKey.of("withdraw"),
+        new WithdrawalRequest(id, Email.of("ann@example.com"), Optional.of("Ann Example")));
+
+    List<SubjectRecord> records = audit.export(Email.of("Ann@Example.com"));
+    assertThat(records)
+        .extracting(r -> r.entry().action(), SubjectRecord::name)
+        .containsExactly(
+            tuple(ConsentAction.GRANTED, Optional.empty()),
+            tuple(ConsentAction.WITHDRAWN, Optional.of("Ann Example")));
+    assertThat(records)
+        .allSatisfy(r -> assertThat(r.email()).contains(Email.of("ann@example.com")));
+    assertThat(audit.erase(Email.of("ann@example.com")).entriesMadeUnreadable()).isEqualTo(2);
+    assertThat(audit.export(Email.of("ann@example.com"))).allMatch(SubjectRecord::erased);
+    assertThat(audit.verify().valid()).as("the trail after the erasure").isTrue();
+  }
+
+  @Test
   void aDeclinedOrderCannotBeWithdrawnAndStaysCancelled() {
     IdempotencyKey declinedKey = IdempotencyKey.of("declined");
     place(declinedKey, request(2).paymentToken(TestPaymentGateway.DECLINE).build());
@@ -642,9 +701,8 @@ public abstract class CheckoutContract {
     assertThat(stockOf(BOOK)).isEqualTo(INITIAL_STOCK);
     assertThat(eventTypesOf(id))
         .containsExactly(OutboxEvent.ORDER_PLACED, OutboxEvent.ORDER_WITHDRAWN);
-    assertThat(consentsOf(id))
-        .filteredOn(c -> c.evidence().action() == ConsentAction.WITHDRAWN)
-        .hasSize(1);
+    assertThat(consentsOf(id)).filteredOn(c -> c.action() == ConsentAction.WITHDRAWN).hasSize(1);
+    assertThat(audit.verify().valid()).as("the consent trail").isTrue();
   }
 
   @Test
@@ -703,6 +761,13 @@ public abstract class CheckoutContract {
     assertThat(stockOf(MUG)).isEqualTo(INITIAL_STOCK - mugsSold);
     assertThat(stockOf(BOOK)).isEqualTo(INITIAL_STOCK - keys);
     assertThat(gateway.approvedCharges()).isEqualTo(keys);
+    assertThat(audit.verify())
+        .as("the consent trail of the concurrent checkouts")
+        .satisfies(
+            v -> {
+              assertThat(v.valid()).isTrue();
+              assertThat(v.entries()).isEqualTo(keys);
+            });
   }
 
   @Test

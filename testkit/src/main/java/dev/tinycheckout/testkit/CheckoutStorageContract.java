@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.consent.ConsentEntry;
+import dev.tinycheckout.consent.ConsentHead;
 import dev.tinycheckout.consent.ConsentPurpose;
+import dev.tinycheckout.consent.SubjectKey;
 import dev.tinycheckout.fulfilment.OutboxEvent;
 import dev.tinycheckout.idempotency.IdempotencyKey;
 import dev.tinycheckout.idempotency.IdempotencyRecord;
@@ -57,6 +59,7 @@ public abstract class CheckoutStorageContract {
   private static final OrderId EXISTING_ORDER = Kit.orderId(1);
   private static final OrderId NEW_ORDER = Kit.orderId(2);
   private static final Instant T1 = T0.plusSeconds(10);
+  private static final SubjectKey SEEDED_KEY = SubjectKey.random();
 
   @SuppressWarnings("NullAway.Init") // set before each test
   private CheckoutStorage storage;
@@ -87,7 +90,9 @@ public abstract class CheckoutStorageContract {
       Optional<IdempotencyRecord> deletable,
       Optional<IdempotencyRecord> newKey,
       List<OutboxEvent> events,
-      List<ConsentEntry> consents) {}
+      List<ConsentEntry> consents,
+      ConsentHead consentHead,
+      List<Optional<SubjectKey>> subjectKeys) {}
 
   private Snapshot snapshot() {
     return storage.inTransaction(
@@ -101,7 +106,11 @@ public abstract class CheckoutStorageContract {
                 tx.idempotency().find(DELETABLE),
                 tx.idempotency().find(NEW_KEY),
                 tx.outbox().findByAggregate(EXISTING_ORDER.toString()),
-                tx.consents().findByOrder(EXISTING_ORDER)));
+                tx.consents().findByOrder(EXISTING_ORDER),
+                tx.consents().head(),
+                List.of(
+                    tx.consents().subjectKey(Kit.SUBJECT),
+                    tx.consents().subjectKey(Kit.OTHER_SUBJECT))));
   }
 
   /** Commits a product, a pending order and two claimed keys. */
@@ -112,6 +121,7 @@ public abstract class CheckoutStorageContract {
           tx.orders().insert(Kit.order(EXISTING_ORDER, T0));
           tx.idempotency().insert(Kit.claim(CLAIMED, "a", T0));
           tx.idempotency().insert(Kit.claim(DELETABLE, "b", T0));
+          tx.consents().subjectKeyOrCreate(Kit.SUBJECT, SEEDED_KEY);
           return Boolean.TRUE;
         });
     return snapshot();
@@ -136,7 +146,9 @@ public abstract class CheckoutStorageContract {
                 EXISTING_ORDER.toString(),
                 "{}",
                 T1));
-    tx.consents().append(Kit.evidence(EXISTING_ORDER, ConsentPurpose.TERMS_OF_SALE, T1));
+    tx.consents().append(Kit.draft(EXISTING_ORDER, ConsentPurpose.TERMS_OF_SALE, T1));
+    tx.consents().eraseSubjectKey(Kit.SUBJECT);
+    tx.consents().subjectKeyOrCreate(Kit.OTHER_SUBJECT, SubjectKey.random());
   }
 
   @Test
@@ -159,6 +171,9 @@ public abstract class CheckoutStorageContract {
     assertThat(after.newKey()).isPresent();
     assertThat(after.events()).hasSize(1);
     assertThat(after.consents()).hasSize(1);
+    assertThat(after.consentHead().sequence()).isEqualTo(1);
+    assertThat(after.subjectKeys().get(0)).as("the erased key").isEmpty();
+    assertThat(after.subjectKeys().get(1)).as("the created key").isPresent();
     assertThat(after).isNotEqualTo(before);
   }
 
@@ -179,7 +194,7 @@ public abstract class CheckoutStorageContract {
     assertThat(snapshot()).isEqualTo(before);
     ConsentEntry first =
         storage.inTransaction(
-            tx -> tx.consents().append(Kit.evidence(NEW_ORDER, ConsentPurpose.TERMS_OF_SALE, T1)));
+            tx -> tx.consents().append(Kit.draft(NEW_ORDER, ConsentPurpose.TERMS_OF_SALE, T1)));
     assertThat(first.sequence()).as("the rolled-back consent left no gap").isEqualTo(1);
   }
 
@@ -233,7 +248,11 @@ public abstract class CheckoutStorageContract {
                   tx.idempotency().find(DELETABLE),
                   tx.idempotency().find(NEW_KEY),
                   tx.outbox().findByAggregate(EXISTING_ORDER.toString()),
-                  tx.consents().findByOrder(EXISTING_ORDER));
+                  tx.consents().findByOrder(EXISTING_ORDER),
+                  tx.consents().head(),
+                  List.of(
+                      tx.consents().subjectKey(Kit.SUBJECT),
+                      tx.consents().subjectKey(Kit.OTHER_SUBJECT)));
             });
 
     assertThat(inside).isEqualTo(snapshot());
@@ -301,7 +320,13 @@ public abstract class CheckoutStorageContract {
             t -> t.idempotency().insert(Kit.claim(NEW_KEY, "late", T1)),
             t -> t.outbox().findByAggregate(EXISTING_ORDER.toString()),
             t -> t.consents().findByOrder(EXISTING_ORDER),
-            t -> t.consents().append(Kit.evidence(EXISTING_ORDER, ConsentPurpose.MARKETING, T1)));
+            t -> t.consents().append(Kit.draft(EXISTING_ORDER, ConsentPurpose.MARKETING, T1)),
+            t -> t.consents().head(),
+            t -> t.consents().read(1, 10),
+            t -> t.consents().findBySubject(Kit.SUBJECT),
+            t -> t.consents().subjectKey(Kit.SUBJECT),
+            t -> t.consents().subjectKeyOrCreate(Kit.OTHER_SUBJECT, SubjectKey.random()),
+            t -> t.consents().eraseSubjectKey(Kit.SUBJECT));
     for (int i = 0; i < uses.size(); i++) {
       Consumer<StorageTransaction> use = uses.get(i);
       assertThatThrownBy(() -> use.accept(tx))

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tinycheckout.StorageException;
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.consent.ConsentAction;
-import dev.tinycheckout.consent.ConsentEvidence;
+import dev.tinycheckout.consent.ConsentDraft;
+import dev.tinycheckout.consent.ConsentHash;
 import dev.tinycheckout.consent.ConsentPurpose;
+import dev.tinycheckout.consent.SubjectId;
 import dev.tinycheckout.idempotency.IdempotencyKey;
 import dev.tinycheckout.idempotency.IdempotencyRecord;
 import dev.tinycheckout.idempotency.RequestFingerprint;
@@ -18,6 +20,7 @@ import dev.tinycheckout.order.OrderId;
 import dev.tinycheckout.order.OrderLine;
 import dev.tinycheckout.store.CheckoutStorage;
 import dev.tinycheckout.store.UnitOfWork;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,6 +106,11 @@ final class Kit {
    * @throws AssertionError if the race does not finish within {@link #RACE_TIMEOUT}
    */
   static <T> List<Outcome<T>> race(int threads, int tasks, IntFunction<T> task) {
+    return race(threads, tasks, RACE_TIMEOUT, task);
+  }
+
+  /** As {@link #race(int, int, IntFunction)}, with another time limit for long races. */
+  static <T> List<Outcome<T>> race(int threads, int tasks, Duration timeout, IntFunction<T> task) {
     ThreadFactory factory =
         r -> {
           Thread t = new Thread(r, "tinycheckout-testkit-race-" + THREADS.incrementAndGet());
@@ -130,8 +138,8 @@ final class Kit {
               }
             });
       }
-      long deadline = System.nanoTime() + RACE_TIMEOUT.toNanos();
-      assertThat(ready.await(RACE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS))
+      long deadline = System.nanoTime() + timeout.toNanos();
+      assertThat(ready.await(timeout.toNanos(), TimeUnit.NANOSECONDS))
           .as("all %d threads reached the start gate", threads)
           .isTrue();
       start.countDown();
@@ -139,7 +147,7 @@ final class Kit {
       assertThat(pool.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS))
           .as(
               "%d concurrent tasks finished within %s (a hang means a deadlock or a lost wake-up)",
-              tasks, RACE_TIMEOUT)
+              tasks, timeout)
           .isTrue();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -212,13 +220,32 @@ final class Kit {
         status, Map.of("Content-Type", "application/json", "Location", location), body);
   }
 
-  static ConsentEvidence evidence(OrderId orderId, ConsentPurpose purpose, Instant at) {
-    return new ConsentEvidence(
-        Email.of("Bea.Jones@Example.org"),
-        ConsentAction.GRANTED,
+  /** A pseudonymous subject the consent contracts use. */
+  static final SubjectId SUBJECT = SubjectId.of("5a".repeat(32));
+
+  /** Another subject. */
+  static final SubjectId OTHER_SUBJECT = SubjectId.of("0b".repeat(32));
+
+  /** A draft of {@link #SUBJECT}, granted, with a sealed-looking payload. */
+  static ConsentDraft draft(OrderId orderId, ConsentPurpose purpose, Instant at) {
+    return draft(SUBJECT, ConsentAction.GRANTED, orderId, purpose, at);
+  }
+
+  static ConsentDraft draft(
+      SubjectId subject,
+      ConsentAction action,
+      OrderId orderId,
+      ConsentPurpose purpose,
+      Instant at) {
+    return new ConsentDraft(
+        subject,
+        action,
         purpose,
         "2026-11-01",
+        ConsentHash.sha256("Terms of sale.".getBytes(StandardCharsets.UTF_8)),
+        "checkout",
         orderId,
-        at);
+        at,
+        "bm9uY2Utbm9uY2UtY2lwaGVydGV4dC10YWc=");
   }
 }

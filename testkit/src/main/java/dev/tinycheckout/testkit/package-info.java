@@ -12,7 +12,12 @@
  *   <li>{@link dev.tinycheckout.testkit.OutboxContract}: the transactional outbox;
  *   <li>{@link dev.tinycheckout.testkit.DeliveryStoreContract}: claims, leases, fences and ordering
  *       keys of the outbox's deliveries;
- *   <li>{@link dev.tinycheckout.testkit.ConsentLogContract}: the gap-free consent log;
+ *   <li>{@link dev.tinycheckout.testkit.ConsentLogContract}: the consent hash chain, gap-free and
+ *       unforked under concurrency, and the subject keys;
+ *   <li>{@link dev.tinycheckout.testkit.ConsentTamperContract}: tampering with the stored consent
+ *       trail (edits, deletions, swaps, renumbering, truncation, forgeries) is caught and named; it
+ *       also needs a {@link dev.tinycheckout.testkit.ConsentTamperContract.Tamperer} with raw
+ *       access to the store's rows;
  *   <li>{@link dev.tinycheckout.testkit.CheckoutContract}: the whole idempotent checkout over the
  *       storage.
  * </ul>

@@ -66,4 +66,24 @@ final class BrokenStorageKits {
       return BrokenStorages.autoCommit();
     }
   }
+
+  static class MillisecondConsentLog extends ConsentLogContract {
+    @Override
+    protected CheckoutStorage newStorage() {
+      return BrokenStorages.consentTimesToTheMillisecond();
+    }
+  }
+
+  static class DamageHidingConsentTrail extends ConsentTamperContract {
+    @Override
+    protected CheckoutStorage newStorage() {
+      return BrokenStorages.consentReadSkipsDamagedEntries();
+    }
+
+    @Override
+    protected Tamperer tamperer(CheckoutStorage storage) {
+      return InMemoryConsentTamperContractTest.rowTamperer(
+          ((BrokenStorages.InMemoryBacked) storage).delegate());
+    }
+  }
 }

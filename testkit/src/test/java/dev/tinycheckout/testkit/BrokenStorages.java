@@ -3,7 +3,12 @@ package dev.tinycheckout.testkit;
 import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.catalog.ProductStore;
 import dev.tinycheckout.catalog.Sku;
+import dev.tinycheckout.consent.ConsentDraft;
+import dev.tinycheckout.consent.ConsentEntry;
+import dev.tinycheckout.consent.ConsentHead;
 import dev.tinycheckout.consent.ConsentLog;
+import dev.tinycheckout.consent.SubjectId;
+import dev.tinycheckout.consent.SubjectKey;
 import dev.tinycheckout.fulfilment.DeliveryStore;
 import dev.tinycheckout.fulfilment.Outbox;
 import dev.tinycheckout.fulfilment.OutboxEvent;
@@ -25,6 +30,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -150,6 +156,125 @@ final class BrokenStorages {
                 tx.outbox(),
                 tx.consents(),
                 deliveriesOf(tx)));
+  }
+
+  /**
+   * Consent times come back cut to the millisecond: a TIMESTAMP(3) column, or a driver that maps to
+   * {@code java.util.Date}. The hashes cover microseconds, so every entry read back is off.
+   */
+  static CheckoutStorage consentTimesToTheMillisecond() {
+    return wrapping(
+        tx ->
+            new Stores(
+                tx.products(),
+                tx.orders(),
+                tx.idempotency(),
+                tx.outbox(),
+                new ForwardingConsentLog(tx.consents()) {
+                  @Override
+                  List<ConsentEntry> adapt(List<ConsentEntry> entries) {
+                    return entries.stream()
+                        .map(
+                            e ->
+                                new ConsentEntry(
+                                    e.sequence(),
+                                    e.subjectId(),
+                                    e.action(),
+                                    e.purpose(),
+                                    e.termsVersion(),
+                                    e.termsHash(),
+                                    e.channel(),
+                                    e.orderId(),
+                                    e.recordedAt().truncatedTo(ChronoUnit.MILLIS),
+                                    e.sealedPersonalData(),
+                                    e.previousHash(),
+                                    e.hash()))
+                        .toList();
+                  }
+                },
+                deliveriesOf(tx)));
+  }
+
+  /**
+   * Reading the trail skips entries that do not match their hash: a "helpful" store that hides
+   * damage, so that an edited entry looks deleted and the verifier names the wrong problem.
+   */
+  static InMemoryBacked consentReadSkipsDamagedEntries() {
+    return new InMemoryBacked(
+        InMemoryStorage.create(),
+        tx ->
+            new Stores(
+                tx.products(),
+                tx.orders(),
+                tx.idempotency(),
+                tx.outbox(),
+                new ForwardingConsentLog(tx.consents()) {
+                  @Override
+                  List<ConsentEntry> adapt(List<ConsentEntry> entries) {
+                    return entries.stream().filter(ConsentEntry::isIntact).toList();
+                  }
+                },
+                deliveriesOf(tx)));
+  }
+
+  /** A broken storage over an in-memory one that a tamper test can reach. */
+  record InMemoryBacked(InMemoryStorage delegate, UnaryOperator<StorageTransaction> breaker)
+      implements CheckoutStorage {
+    @Override
+    public <T> T inTransaction(UnitOfWork<T> work) {
+      return delegate.inTransaction(tx -> work.run(breaker.apply(tx)));
+    }
+  }
+
+  /** Forwards every call; what the reads return passes through {@link #adapt}. */
+  private abstract static class ForwardingConsentLog implements ConsentLog {
+    private final ConsentLog delegate;
+
+    ForwardingConsentLog(ConsentLog delegate) {
+      this.delegate = delegate;
+    }
+
+    abstract List<ConsentEntry> adapt(List<ConsentEntry> entries);
+
+    @Override
+    public ConsentEntry append(ConsentDraft draft) {
+      return delegate.append(draft);
+    }
+
+    @Override
+    public ConsentHead head() {
+      return delegate.head();
+    }
+
+    @Override
+    public List<ConsentEntry> read(long fromSequence, int limit) {
+      return adapt(delegate.read(fromSequence, limit));
+    }
+
+    @Override
+    public List<ConsentEntry> findByOrder(OrderId orderId) {
+      return adapt(delegate.findByOrder(orderId));
+    }
+
+    @Override
+    public List<ConsentEntry> findBySubject(SubjectId subjectId) {
+      return adapt(delegate.findBySubject(subjectId));
+    }
+
+    @Override
+    public Optional<SubjectKey> subjectKey(SubjectId subjectId) {
+      return delegate.subjectKey(subjectId);
+    }
+
+    @Override
+    public SubjectKey subjectKeyOrCreate(SubjectId subjectId, SubjectKey candidate) {
+      return delegate.subjectKeyOrCreate(subjectId, candidate);
+    }
+
+    @Override
+    public boolean eraseSubjectKey(SubjectId subjectId) {
+      return delegate.eraseSubjectKey(subjectId);
+    }
   }
 
   /** Events come back sorted by id instead of in enqueue order: "ORDER BY id". */

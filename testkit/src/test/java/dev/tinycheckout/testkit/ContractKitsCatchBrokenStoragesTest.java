@@ -156,9 +156,43 @@ class ContractKitsCatchBrokenStoragesTest {
 
     assertThat(run.failed())
         .containsExactlyInAnyOrder(
-            "appendsOfARolledBackUnitOfWorkLeaveNoGap",
-            "committedEntriesAreNumberedOneToNInCommitOrderWhateverRollsBack");
+            "appendsOfARolledBackUnitOfWorkLeaveNoGapAndDoNotMoveTheHead",
+            "keyChangesOfARolledBackUnitOfWorkLeaveNoTrace",
+            "committedEntriesFormOneChainInCommitOrderWhateverRollsBack");
     assertThat(run.succeeded())
-        .contains("concurrentAppendsAreNumberedOneToNWithoutGapsOrDuplicates");
+        .contains("concurrentAppendsFromManyThreadsAndInstancesFormOneUnbrokenChain");
+  }
+
+  @Test
+  void theConsentKitFailsALogThatKeepsOnlyMilliseconds() {
+    Run run = run(BrokenStorageKits.MillisecondConsentLog.class);
+
+    assertThat(run.failed())
+        .containsExactlyInAnyOrder(
+            "appendsAreNumberedFromOneAndEachIsChainedToTheOneBefore",
+            "everyDraftFieldIsStoredAndReadBackExactly",
+            "readReturnsPagesByAscendingSequenceFromTheGivenNumber",
+            "findByOrderAndBySubjectReturnOnlyTheirEntriesByAscendingSequence",
+            "concurrentAppendsFromManyThreadsAndInstancesFormOneUnbrokenChain",
+            "committedEntriesFormOneChainInCommitOrderWhateverRollsBack");
+    assertThat(run.succeeded())
+        .contains("aSubjectHasNoKeyUntilOneIsCreatedAndThenAlwaysTheSameOne");
+  }
+
+  @Test
+  void theTamperKitFailsAStoreThatHidesDamagedEntries() {
+    Run run = run(BrokenStorageKits.DamageHidingConsentTrail.class);
+
+    assertThat(run.failed())
+        .containsExactlyInAnyOrder(
+            "changingAnyFieldOfAnEntryIsCaughtAsEditedAtThatEntry",
+            "changingTheFirstOrTheLastEntryIsCaughtAsEditedThere",
+            "aForgedEntryWithAWrongHashIsCaughtAsEdited",
+            "twoEntriesThatTradedPlacesAreCaughtAsOutOfOrder",
+            "neighboursThatTradedPlacesAreCaughtAsOutOfOrder",
+            "anEntryRenumberedPastTheEndIsCaughtAsAForgedSequence",
+            "theLastEntryRenumberedIsCaughtAsAForgedSequence",
+            "anySingleCharacterChangeOfAnyFieldOfAnyEntryFailsVerificationAtThatEntry");
+    assertThat(run.succeeded()).contains("aDeletedEntryIsCaughtAsMissing");
   }
 }

@@ -1,0 +1,23 @@
+package dev.tinycheckout.jdbc;
+
+import dev.tinycheckout.store.CheckoutStorage;
+import dev.tinycheckout.testkit.ConsentTamperContract;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+@EnabledIfEnvironmentVariable(
+    named = "TINYCHECKOUT_TEST_POSTGRES_URL",
+    matches = ".+",
+    disabledReason = "TINYCHECKOUT_TEST_POSTGRES_URL is not set")
+@AddLifecycleHook(SkipWithoutDatabase.LocalPostgres.class)
+class LocalPostgresConsentTamperContractTest extends ConsentTamperContract {
+  @Override
+  protected CheckoutStorage newStorage() {
+    return TestDatabase.POSTGRES_LOCAL.freshStorage();
+  }
+
+  @Override
+  protected Tamperer tamperer(CheckoutStorage storage) {
+    return JdbcConsentRows.of(TestDatabase.POSTGRES_LOCAL);
+  }
+}

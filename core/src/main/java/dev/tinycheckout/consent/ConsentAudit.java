@@ -1,0 +1,419 @@
+package dev.tinycheckout.consent;
+
+import dev.tinycheckout.StorageException;
+import dev.tinycheckout.ValidationException;
+import dev.tinycheckout.order.Email;
+import dev.tinycheckout.store.CheckoutStorage;
+import dev.tinycheckout.store.StorageTransaction;
+import dev.tinycheckout.store.UnitOfWork;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consent audit trail: records consent events as a tamper-evident hash chain that holds no
+ * personal data in clear, verifies it, and answers a data subject's access and erasure requests.
+ *
+ * <ul>
+ *   <li>{@link #append} records one {@link ConsentEvidence} in the caller's transaction (the
+ *       checkout's, so the consent commits with the order or not at all): the email becomes a
+ *       pseudonymous {@link SubjectId}, the email and name are sealed under the subject's own
+ *       {@link SubjectKey} (created on first use), and the {@link ConsentLog} chains the entry.
+ *   <li>{@link #verify()} walks the whole trail with {@link ConsentChain#verify}, page by page,
+ *       each page one short transaction; {@link #verify(ConsentHead)} also checks it against a head
+ *       kept outside the database, which is what catches a truncated or rewritten tail.
+ *   <li>{@link #export} returns everything recorded about one email, opened; {@link #erase} deletes
+ *       the subject's key, after which the entries still verify but their personal data is gone.
+ * </ul>
+ *
+ * <p>The subject secret keys the pseudonyms: {@code SubjectId = HMAC-SHA256(secret, UTF-8 bytes of
+ * the email in lower case)}. Give every instance of a shop the same secret, at least 32 random
+ * bytes kept out of the database (an environment variable, a secret store); without it, a random
+ * one is used and the ids (and so {@link #export} and {@link #erase}) do not match entries written
+ * before a restart or by another instance. Whoever holds the secret can test a guessed email
+ * against the trail; whoever holds only the database cannot.
+ *
+ * <p>Thread-safe; build one per shop and share it.
+ */
+public final class ConsentAudit {
+  /** The fewest bytes a subject secret may have. */
+  public static final int MIN_SECRET_BYTES = 32;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConsentAudit.class);
+  private static final int ATTEMPTS = 5;
+
+  private final CheckoutStorage storage;
+  private final SecretKeySpec secret;
+  // Initialised once and cloned per call: looking a Mac up costs more than computing it.
+  private final Mac prototype;
+  private final Clock clock;
+  private final int pageSize;
+
+  private ConsentAudit(Builder b) {
+    this.storage = b.storage;
+    byte[] s = b.secret;
+    if (s == null) {
+      s = new byte[MIN_SECRET_BYTES];
+      new SecureRandom().nextBytes(s);
+      LOG.warn(
+          "no consent subject secret configured: using a random one, so subject ids will not match"
+              + " entries written before a restart or by another instance, and export or erasure"
+              + " by email will miss them; set ConsentAudit.builder(storage).subjectSecret(...)"
+              + " (at least {} bytes, kept out of the database)",
+          MIN_SECRET_BYTES);
+    }
+    this.secret = new SecretKeySpec(s, "HmacSHA256");
+    this.prototype = prototypeMac(secret);
+    this.clock = b.clock;
+    this.pageSize = b.pageSize;
+  }
+
+  /**
+   * A builder over a storage; the subject secret is optional but should be set.
+   *
+   * @param storage where the trail and the subject keys live
+   * @return a builder
+   */
+  public static Builder builder(CheckoutStorage storage) {
+    return new Builder(Objects.requireNonNull(storage, "storage"));
+  }
+
+  /**
+   * Records one consent event in the caller's transaction: derives the subject id, reads the
+   * subject's key or creates it, seals the email (and name) under it, and appends the draft to
+   * {@code tx.consents()}. The recorded time is kept to the microsecond (truncated). If the
+   * transaction rolls back, nothing of this remains, the key included.
+   *
+   * @param tx the caller's transaction
+   * @param evidence what to record
+   * @return the chained entry as stored
+   * @throws StorageException if the storage fails
+   */
+  public ConsentEntry append(StorageTransaction tx, ConsentEvidence evidence) {
+    Objects.requireNonNull(tx, "tx");
+    Objects.requireNonNull(evidence, "evidence");
+    SubjectId subject = subjectId(evidence.email());
+    ConsentLog log = tx.consents();
+    SubjectKey key =
+        log.subjectKey(subject)
+            .orElseGet(() -> log.subjectKeyOrCreate(subject, SubjectKey.random()));
+    String sealed = PersonalDataSeal.seal(key, subject, evidence.email(), evidence.name());
+    return log.append(
+        new ConsentDraft(
+            subject,
+            evidence.action(),
+            evidence.purpose(),
+            evidence.termsVersion(),
+            evidence.termsHash(),
+            evidence.channel(),
+            evidence.orderId(),
+            evidence.recordedAt().truncatedTo(ChronoUnit.MICROS),
+            sealed));
+  }
+
+  /**
+   * The pseudonymous id of an email: {@code HMAC-SHA256(secret, UTF-8 bytes of the address in lower
+   * case)} as 64 lower-case hex digits. Addresses that differ only in case have the same id.
+   *
+   * @param email the address
+   * @return its subject id under this audit's secret
+   */
+  public SubjectId subjectId(Email email) {
+    Objects.requireNonNull(email, "email");
+    try {
+      Mac mac = newMac();
+      byte[] id =
+          mac.doFinal(email.value().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+      return new SubjectId(HexFormat.of().formatHex(id));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 failed; every Java platform has it", e);
+    }
+  }
+
+  private Mac newMac() throws GeneralSecurityException {
+    try {
+      return (Mac) prototype.clone();
+    } catch (CloneNotSupportedException e) {
+      // A provider whose Mac cannot be cloned: look one up every time.
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(secret);
+      return mac;
+    }
+  }
+
+  private static Mac prototypeMac(SecretKeySpec secret) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(secret);
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 failed; every Java platform has it", e);
+    }
+  }
+
+  /**
+   * Verifies the whole trail as stored, against the store's own head: reads {@link
+   * ConsentLog#head()} first, then every entry from 1 on in pages, each page in its own short
+   * transaction (appends may go on meanwhile). Catches edited, missing, swapped and renumbered
+   * entries and broken links anywhere, and a tail removed without resetting the store's head; a
+   * tail removed or rewritten together with the head is only caught by {@link #verify(ConsentHead)}
+   * with a head kept elsewhere.
+   *
+   * @return the result; when valid, its {@link ConsentVerification#head()} is worth keeping
+   * @throws StorageException if the storage fails
+   */
+  public ConsentVerification verify() {
+    ConsentHead storeHead = head();
+    return ConsentChain.verify(this::pages, Optional.of(storeHead));
+  }
+
+  /**
+   * Verifies the whole trail against a head kept outside the database (an earlier {@link
+   * ConsentVerification#head()} or {@link #head()}): as {@link #verify()}, and the trail must still
+   * reach the head's sequence with the head's hash there, or the result names {@link
+   * ChainBreak.Reason#TRUNCATED} or {@link ChainBreak.Reason#REWRITTEN}.
+   *
+   * @param trusted the head to check against
+   * @return the result
+   * @throws StorageException if the storage fails
+   */
+  public ConsentVerification verify(ConsentHead trusted) {
+    Objects.requireNonNull(trusted, "trusted");
+    return ConsentChain.verify(this::pages, Optional.of(trusted));
+  }
+
+  /**
+   * The store's current head, in one short transaction: export it regularly to somewhere the
+   * database's writers cannot change (after a {@link #verify()} that found it valid).
+   *
+   * @return the head
+   * @throws StorageException if the storage fails
+   */
+  public ConsentHead head() {
+    return transact(tx -> tx.consents().head());
+  }
+
+  /**
+   * Everything the trail holds about one email (for an access request, GDPR Art. 15), in one
+   * transaction: every entry of its subject by ascending sequence, with the email and name opened,
+   * or marked erased if the subject's key was erased.
+   *
+   * @param email the address, in any case
+   * @return the subject's records; an immutable list, empty if none
+   * @throws StorageException if the storage fails
+   */
+  public List<SubjectRecord> export(Email email) {
+    SubjectId subject = subjectId(email);
+    return transact(
+        tx -> {
+          List<ConsentEntry> entries = tx.consents().findBySubject(subject);
+          Optional<SubjectKey> key =
+              entries.isEmpty() ? Optional.empty() : tx.consents().subjectKey(subject);
+          List<SubjectRecord> records = new ArrayList<>(entries.size());
+          for (ConsentEntry entry : entries) {
+            records.add(open(entry, key));
+          }
+          return List.copyOf(records);
+        });
+  }
+
+  private static SubjectRecord open(ConsentEntry entry, Optional<SubjectKey> key) {
+    if (entry.sealedPersonalData().isEmpty()) {
+      return new SubjectRecord(entry, Optional.empty(), Optional.empty(), false);
+    }
+    Optional<PersonalDataSeal.Opened> opened =
+        key.flatMap(k -> PersonalDataSeal.open(k, entry.subjectId(), entry.sealedPersonalData()));
+    return opened
+        .map(o -> new SubjectRecord(entry, Optional.of(o.email()), o.name(), false))
+        .orElseGet(() -> new SubjectRecord(entry, Optional.empty(), Optional.empty(), true));
+  }
+
+  /**
+   * Erases one email's personal data from the trail (GDPR Art. 17), in one transaction, by deleting
+   * its subject's key: the entries stay and still verify, but their sealed email and name can no
+   * longer be read, by anyone. Idempotent: erasing again deletes nothing. A later consent of the
+   * same email gets a new key, which does not open the erased entries.
+   *
+   * <p>The pseudonymous subject id stays in the entries; it is personal data only to whoever holds
+   * the subject secret and the email.
+   *
+   * @param email the address, in any case
+   * @return what was erased
+   * @throws StorageException if the storage fails
+   */
+  public ErasureResult erase(Email email) {
+    SubjectId subject = subjectId(email);
+    ErasureResult result =
+        transact(
+            tx -> {
+              ConsentLog log = tx.consents();
+              Optional<SubjectKey> key = log.subjectKey(subject);
+              if (key.isEmpty()) {
+                return new ErasureResult(subject, false, 0, clock.instant());
+              }
+              int readable = 0;
+              for (ConsentEntry entry : log.findBySubject(subject)) {
+                if (PersonalDataSeal.open(key.get(), subject, entry.sealedPersonalData())
+                    .isPresent()) {
+                  readable++;
+                }
+              }
+              boolean erased = log.eraseSubjectKey(subject);
+              return new ErasureResult(subject, erased, erased ? readable : 0, clock.instant());
+            });
+    LOG.info(
+        "consent subject {} erased: key deleted={}, entries made unreadable={}",
+        subject,
+        result.keyErased(),
+        result.entriesMadeUnreadable());
+    return result;
+  }
+
+  private Iterator<ConsentEntry> pages() {
+    return new Iterator<>() {
+      private List<ConsentEntry> page = List.of();
+      private int index;
+      private long from = 1;
+      private boolean ended;
+
+      @Override
+      public boolean hasNext() {
+        if (index < page.size()) {
+          return true;
+        }
+        if (ended) {
+          return false;
+        }
+        long start = from;
+        page = transact(tx -> tx.consents().read(start, pageSize));
+        index = 0;
+        if (page.isEmpty()) {
+          ended = true;
+          return false;
+        }
+        long lastSequence = page.get(page.size() - 1).sequence();
+        if (lastSequence < start || lastSequence == Long.MAX_VALUE) {
+          // A store that broke the read contract: end rather than loop; the verifier sees a
+          // break in what was read.
+          ended = true;
+        } else {
+          from = lastSequence + 1;
+        }
+        if (page.size() < pageSize) {
+          ended = true;
+        }
+        return true;
+      }
+
+      @Override
+      public ConsentEntry next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return page.get(index++);
+      }
+    };
+  }
+
+  private <T> T transact(UnitOfWork<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return storage.inTransaction(work);
+      } catch (StorageException e) {
+        if (!e.isRetryable() || attempt >= ATTEMPTS) {
+          throw e;
+        }
+        try {
+          Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * attempt + 1));
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Builds a {@link ConsentAudit}. Not thread-safe. */
+  public static final class Builder {
+    private final CheckoutStorage storage;
+    private byte @Nullable [] secret;
+    private Clock clock = Clock.systemUTC();
+    private int pageSize = 1000;
+
+    private Builder(CheckoutStorage storage) {
+      this.storage = storage;
+    }
+
+    /**
+     * Sets the secret that keys the subject ids (strongly recommended; without it a random one is
+     * used and a warning logged). Use the same secret on every instance and across restarts, keep
+     * it out of the database, and never change it: a new secret gives every customer a new id.
+     *
+     * @param secret at least {@value ConsentAudit#MIN_SECRET_BYTES} bytes, such as 32 random bytes
+     *     (copied)
+     * @return this builder
+     * @throws ValidationException with field {@code subjectSecret} if it is shorter
+     */
+    public Builder subjectSecret(byte[] secret) {
+      Objects.requireNonNull(secret, "secret");
+      if (secret.length < MIN_SECRET_BYTES) {
+        throw new ValidationException(
+            "subjectSecret",
+            "must be at least " + MIN_SECRET_BYTES + " bytes, but was " + secret.length);
+      }
+      this.secret = secret.clone();
+      return this;
+    }
+
+    /**
+     * Sets the clock (default {@link Clock#systemUTC()}); it dates erasures.
+     *
+     * @param clock the time source
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets how many entries {@link #verify()} reads per transaction (default 1000).
+     *
+     * @param entries 1 to 10 000
+     * @return this builder
+     * @throws ValidationException with field {@code pageSize} if out of range
+     */
+    public Builder pageSize(int entries) {
+      if (entries < 1 || entries > 10_000) {
+        throw new ValidationException("pageSize", "must be 1 to 10000, but was " + entries);
+      }
+      this.pageSize = entries;
+      return this;
+    }
+
+    /**
+     * Builds the audit; logs a warning if no subject secret was set.
+     *
+     * @return the audit
+     */
+    public ConsentAudit build() {
+      return new ConsentAudit(this);
+    }
+  }
+}
