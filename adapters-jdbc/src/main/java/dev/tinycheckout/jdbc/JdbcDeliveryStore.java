@@ -18,9 +18,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -35,16 +39,30 @@ import org.jspecify.annotations.Nullable;
 final class JdbcDeliveryStore implements DeliveryStore {
   static final int MAX_ERROR = 2000;
 
+  /** The most claims one statement of {@link #completeAll} binds outside PostgreSQL. */
+  static final int COMPLETE_CHUNK = 500;
+
   private static final String PENDING = "'pending'";
   private static final String CLAIMED = "'claimed'";
 
   /**
-   * Due rows of {@code d} (parameters: now, now): pending and available, or claimed with a lease
-   * that ran out; and, for a row with an ordering key, no earlier unfinished row of its hook and
-   * key.
+   * Due rows of {@code d} (parameters: now, now, now): pending and available, or claimed with a
+   * lease that ran out; and, for a row with an ordering key, no earlier unfinished row of its hook
+   * and key.
+   *
+   * <p>The first two terms are implied by the rest (a claimed row's lease always ends after its
+   * {@code available_at}: it was due when claimed), and are there for the planner: they match the
+   * partial index {@code tc_delivery_unfinished (available_at, seq_no) WHERE status IN ('pending',
+   * 'claimed')} (PostgreSQL, SQLite), which hands out rows in claim order, so a claim reads about
+   * {@code limit} index entries and never the done rows, instead of sorting every due row.
    */
   private static final String DUE =
-      " WHERE ((d.status = "
+      " WHERE d.status IN ("
+          + PENDING
+          + ", "
+          + CLAIMED
+          + ") AND d.available_at <= ?"
+          + " AND ((d.status = "
           + PENDING
           + " AND d.available_at <= ?) OR (d.status = "
           + CLAIMED
@@ -153,14 +171,18 @@ final class JdbcDeliveryStore implements DeliveryStore {
     return claimed.stream().map(Claimed::claim).toList();
   }
 
-  /** PostgreSQL: the CTE locks at most {@code limit} rows, and the update touches exactly those. */
+  /**
+   * PostgreSQL: the CTE locks at most {@code limit} rows, and the update touches exactly those. The
+   * limit is a parameter, so the text is the same for every claim and pgjdbc prepares it on the
+   * server once per connection (the plan stays the ordered scan of {@code tc_delivery_unfinished}).
+   */
   private List<Claimed> claimInOneStatement(
       String owner, Instant now, Instant leaseUntil, int limit) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "WITH due AS (SELECT d.seq_no FROM tc_delivery d"
                 + DUE
-                + limit
+                + "?"
                 + d.forUpdateSkipLocked()
                 + ") UPDATE tc_delivery d"
                 + CLAIM_SET
@@ -169,8 +191,10 @@ final class JdbcDeliveryStore implements DeliveryStore {
                 + CLAIM_COLUMNS)) {
       d.setInstant(ps, 1, now);
       d.setInstant(ps, 2, now);
-      ps.setString(3, owner);
-      d.setInstant(ps, 4, leaseUntil);
+      d.setInstant(ps, 3, now);
+      ps.setInt(4, limit);
+      ps.setString(5, owner);
+      d.setInstant(ps, 6, leaseUntil);
       return readClaims(ps);
     }
   }
@@ -184,6 +208,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
             "SELECT d.seq_no FROM tc_delivery d" + DUE + limit + d.forUpdateSkipLocked())) {
       d.setInstant(ps, 1, now);
       d.setInstant(ps, 2, now);
+      d.setInstant(ps, 3, now);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           seqNos.add(rs.getLong(1));
@@ -225,6 +250,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
       d.setInstant(ps, 2, leaseUntil);
       d.setInstant(ps, 3, now);
       d.setInstant(ps, 4, now);
+      d.setInstant(ps, 5, now);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           seqNos.add(rs.getLong(1));
@@ -292,6 +318,137 @@ final class JdbcDeliveryStore implements DeliveryStore {
         claim,
         now,
         null);
+  }
+
+  /**
+   * One statement per batch on PostgreSQL, two per chunk of {@value #COMPLETE_CHUNK} elsewhere; see
+   * {@link JdbcDialect.CompleteStyle}. The claims are bound in delivery id order, the order in
+   * which the usual plans lock the rows, so two dispatchers whose batches share rows (one holding
+   * stale claims) rarely deadlock; a deadlock rolls one unit of work back, to be tried again.
+   */
+  @Override
+  public List<DeliveryClaim> completeAll(List<DeliveryClaim> claims, Instant now) {
+    Objects.requireNonNull(claims, "claims");
+    Objects.requireNonNull(now, "now");
+    Map<Fence, DeliveryClaim> byFence = new LinkedHashMap<>();
+    for (DeliveryClaim claim : claims) {
+      byFence.putIfAbsent(Fence.of(Objects.requireNonNull(claim, "claim")), claim);
+    }
+    if (byFence.isEmpty()) {
+      return List.of();
+    }
+    List<Fence> fences = new ArrayList<>(byFence.keySet());
+    fences.sort(Comparator.comparing(Fence::deliveryId).thenComparingLong(Fence::claimVersion));
+    Set<Fence> done =
+        tx.sql(
+            () ->
+                switch (d.completeStyle()) {
+                  case UPDATE_FROM_ARRAYS -> completeFromArrays(fences, now);
+                  case LOCK_THEN_UPDATE -> completeLockingFirst(fences, now);
+                });
+    List<DeliveryClaim> lost = new ArrayList<>();
+    byFence.forEach(
+        (fence, claim) -> {
+          if (!done.contains(fence)) {
+            lost.add(claim);
+          }
+        });
+    return List.copyOf(lost);
+  }
+
+  /** PostgreSQL: one fenced update joined to the batch's ids and versions, bound as two arrays. */
+  private Set<Fence> completeFromArrays(List<Fence> fences, Instant now) throws SQLException {
+    String[] ids = new String[fences.size()];
+    Long[] versions = new Long[fences.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = fences.get(i).deliveryId();
+      versions[i] = fences.get(i).claimVersion();
+    }
+    Set<Fence> done = new HashSet<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE tc_delivery d SET status = 'done', done_at = ?, owner = NULL,"
+                + " lease_until = NULL"
+                + " FROM unnest(?::varchar[], ?::bigint[]) AS c (delivery_id, claim_version)"
+                + " WHERE d.delivery_id = c.delivery_id AND d.status = "
+                + CLAIMED
+                + " AND d.claim_version = c.claim_version"
+                + " RETURNING d.delivery_id, d.claim_version")) {
+      d.setInstant(ps, 1, now);
+      ps.setArray(2, c.createArrayOf("varchar", ids));
+      ps.setArray(3, c.createArrayOf("bigint", versions));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          done.add(new Fence(rs.getString(1), rs.getLong(2)));
+        }
+      }
+    }
+    return done;
+  }
+
+  /**
+   * Elsewhere: lock the batch's claimed rows, keep those whose version matches, and update them by
+   * id; the lock (SQLite: the write lock the unit of work holds) keeps them as they were read.
+   */
+  private Set<Fence> completeLockingFirst(List<Fence> fences, Instant now) throws SQLException {
+    Set<Fence> done = new HashSet<>();
+    for (int from = 0; from < fences.size(); from += COMPLETE_CHUNK) {
+      List<Fence> chunk = fences.subList(from, Math.min(fences.size(), from + COMPLETE_CHUNK));
+      Set<Fence> wanted = new HashSet<>(chunk);
+      List<Fence> held = new ArrayList<>();
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT delivery_id, claim_version FROM tc_delivery WHERE status = "
+                  + CLAIMED
+                  + " AND delivery_id IN ("
+                  + marks(chunk.size())
+                  + ") ORDER BY delivery_id"
+                  + d.forUpdate())) {
+        for (int i = 0; i < chunk.size(); i++) {
+          ps.setString(1 + i, chunk.get(i).deliveryId());
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Fence row = new Fence(rs.getString(1), rs.getLong(2));
+            if (wanted.contains(row)) {
+              held.add(row);
+            }
+          }
+        }
+      }
+      if (held.isEmpty()) {
+        continue;
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE tc_delivery SET status = 'done', done_at = ?"
+                  + CLEAR_CLAIM
+                  + " WHERE status = "
+                  + CLAIMED
+                  + " AND delivery_id IN ("
+                  + marks(held.size())
+                  + ")")) {
+        d.setInstant(ps, 1, now);
+        for (int i = 0; i < held.size(); i++) {
+          ps.setString(2 + i, held.get(i).deliveryId());
+        }
+        int updated = ps.executeUpdate();
+        if (updated != held.size()) {
+          // Cannot happen while the rows are locked; roll back rather than report a wrong batch.
+          throw new StorageException(
+              "completed " + updated + " of " + held.size() + " locked deliveries", true, null);
+        }
+      }
+      done.addAll(held);
+    }
+    return done;
+  }
+
+  /** A claim's fence as stored: the delivery id's text and the claim version. */
+  private record Fence(String deliveryId, long claimVersion) {
+    static Fence of(DeliveryClaim claim) {
+      return new Fence(claim.deliveryId().toString(), claim.claimVersion());
+    }
   }
 
   @Override

@@ -35,6 +35,11 @@ public enum JdbcDialect {
     }
 
     @Override
+    CompleteStyle completeStyle() {
+      return CompleteStyle.UPDATE_FROM_ARRAYS;
+    }
+
+    @Override
     String insertIgnoringDuplicate(String insert) {
       return insert + " ON CONFLICT DO NOTHING";
     }
@@ -243,6 +248,24 @@ public enum JdbcDialect {
 
   ClaimStyle claimStyle() {
     return ClaimStyle.LOCK_THEN_UPDATE;
+  }
+
+  /** How a batch of claims is completed; see {@code JdbcDeliveryStore.completeAll}. */
+  enum CompleteStyle {
+    /**
+     * One statement for the whole batch: {@code UPDATE ... FROM unnest(?::varchar[], ?::bigint[])},
+     * fenced per row on the joined claim version, {@code RETURNING} the rows it updated.
+     */
+    UPDATE_FROM_ARRAYS,
+    /**
+     * {@code SELECT ... FOR UPDATE} the batch's claimed rows by id, then {@code UPDATE} by id those
+     * whose claim version matches (the lock keeps them as read); chunked to bound the parameters.
+     */
+    LOCK_THEN_UPDATE
+  }
+
+  CompleteStyle completeStyle() {
+    return CompleteStyle.LOCK_THEN_UPDATE;
   }
 
   String insertIgnoringDuplicate(String insert) {

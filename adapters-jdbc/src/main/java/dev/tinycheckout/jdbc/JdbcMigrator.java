@@ -43,6 +43,7 @@ public final class JdbcMigrator {
       List.of(
           "V1__tinycheckout_core.sql",
           "V2__tinycheckout_deliveries.sql",
+          "V3__tinycheckout_delivery_indexes.sql",
           "V4__tinycheckout_consent_chain.sql");
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcMigrator.class);

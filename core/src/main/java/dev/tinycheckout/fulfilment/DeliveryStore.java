@@ -2,7 +2,11 @@ package dev.tinycheckout.fulfilment;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -12,8 +16,9 @@ import java.util.UUID;
  * {@code DeliveryStoreContract} in {@code tinycheckout-testkit} pins the rules.
  *
  * <p>An instance is obtained from a {@link dev.tinycheckout.store.StorageTransaction} and acts in
- * that transaction. A dispatcher calls each method in a unit of work of its own and commits at
- * once: no handler ever runs while a transaction (or a connection) is held.
+ * that transaction. A dispatcher calls these methods in short units of work of its own and commits
+ * at once (one unit of work may record a batch of outcomes with {@link #completeAll} and claim the
+ * next batch): no handler ever runs while a transaction (or a connection) is held.
  *
  * <p>A delivery is in one of four states: <em>pending</em> (waiting, from {@code availableAt} on),
  * <em>claimed</em> (an attempt is running, until its lease runs out), <em>done</em> and
@@ -73,6 +78,47 @@ public interface DeliveryStore {
    *     after its lease ran out, or released)
    */
   boolean complete(DeliveryClaim claim, Instant now);
+
+  /**
+   * Marks several claimed deliveries done, each only if its own claim still holds, as {@link
+   * #complete} does for one: a claim that was taken over, released, retried or finished is not
+   * marked done and is reported instead, and the others are marked done all the same. A claim given
+   * more than once (the same delivery and claim version) counts once. A dispatcher records a batch
+   * of successful attempts with one call, so a store should do it in one round trip or a few, not
+   * one per claim.
+   *
+   * <p>The default calls {@link #complete} for each distinct claim, in the order given, so a store
+   * written before this method existed keeps working; override it to update the batch at once.
+   *
+   * @param claims the claims of the attempts that succeeded; may be empty
+   * @param now the caller's time
+   * @return the claims that were lost (not marked done by this call), in the order given, each
+   *     once; empty if every claim held
+   */
+  default List<DeliveryClaim> completeAll(List<DeliveryClaim> claims, Instant now) {
+    Objects.requireNonNull(now, "now");
+    List<DeliveryClaim> lost = new ArrayList<>();
+    for (DeliveryClaim claim : distinctClaims(claims)) {
+      if (!complete(claim, now)) {
+        lost.add(claim);
+      }
+    }
+    return List.copyOf(lost);
+  }
+
+  /** The claims without repeats (same delivery id and claim version), in the order given. */
+  private static List<DeliveryClaim> distinctClaims(List<DeliveryClaim> claims) {
+    Objects.requireNonNull(claims, "claims");
+    Set<List<Object>> seen = new HashSet<>();
+    List<DeliveryClaim> distinct = new ArrayList<>(claims.size());
+    for (DeliveryClaim claim : claims) {
+      Objects.requireNonNull(claim, "claim");
+      if (seen.add(List.of(claim.deliveryId(), claim.claimVersion()))) {
+        distinct.add(claim);
+      }
+    }
+    return List.copyOf(distinct);
+  }
 
   /**
    * Puts a claimed delivery back to pending for another attempt, if the claim still holds.

@@ -33,8 +33,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Works off the deliveries of the transactional outbox: claims due deliveries in a short unit of
  * work, runs each {@link FulfilmentHook} outside any transaction on an executor, with its timeout,
- * and records the outcome in another short unit of work, fenced by the claim so that a dispatcher
+ * and records the outcome in a later short unit of work, fenced by the claim so that a dispatcher
  * whose lease ran out can never overwrite a newer attempt.
+ *
+ * <p>The loop works in rounds of one unit of work each: it records every outcome that arrived since
+ * the last round (all successes with one {@link DeliveryStore#completeAll}, each failure on its
+ * own) and claims as many due deliveries as there are free places in the batch, then starts their
+ * handlers. A finishing handler wakes the loop, so an outcome waits for no timer; after a round
+ * that claimed, the loop waits (at most 10 ms) until half of the batch has finished, so that under
+ * load a round carries many outcomes and claims rather than a few. A success is marked done only in
+ * a round after its handler returned, and only if its claim still holds.
  *
  * <p>A failed or timed-out attempt is retried after an exponential backoff with full jitter (a
  * uniformly random delay between zero and {@link DispatchConfig#backoffCeiling}), and after {@link
@@ -57,6 +65,9 @@ import org.slf4j.LoggerFactory;
 public final class FulfilmentDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(FulfilmentDispatcher.class);
   private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
+
+  /** The longest the loop waits after a claiming round for half of the batch to finish. */
+  private static final Duration GATHER = Duration.ofMillis(10);
 
   private enum State {
     NEW,
@@ -97,9 +108,11 @@ public final class FulfilmentDispatcher {
   private final ReentrantLock pollLock = new ReentrantLock();
   private final Object signal = new Object();
   private boolean woken; // guarded by signal
+  private volatile boolean gathering; // set by the loop while it waits in awaitRoom()
   private final Set<Attempt> inFlight = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<Outcome> settled = new ConcurrentLinkedQueue<>();
   private final List<Outcome> unrecorded = new ArrayList<>(); // guarded by pollLock
+  private boolean recordApart; // guarded by pollLock; set while the last round has not committed
   private Instant nextPruneAt = Instant.MIN; // guarded by pollLock
   private volatile @Nullable Thread loop;
 
@@ -302,11 +315,12 @@ public final class FulfilmentDispatcher {
     while (state.get() == State.RUNNING) {
       Duration wait;
       try {
-        int claimed = pollOnce();
+        int claimed = round(false);
         failureWait = config.minPollInterval();
         if (claimed > 0) {
           idle = config.minPollInterval();
           wait = Duration.ZERO;
+          awaitRoom();
         } else {
           wait = idle;
           idle = doubled(idle);
@@ -332,6 +346,33 @@ public final class FulfilmentDispatcher {
     return twice.compareTo(config.maxPollInterval()) > 0 ? config.maxPollInterval() : twice;
   }
 
+  /**
+   * After a round that claimed: waits, at most {@link #GATHER}, until at most half of the batch is
+   * still running, so the next round records the outcomes of many attempts and claims many
+   * deliveries in its one unit of work, instead of a few of each right after the batch started.
+   * Handlers that finish wake it; it does not consume a {@link #wakeUp()}.
+   */
+  private void awaitRoom() {
+    int half = config.batchSize() / 2;
+    synchronized (signal) {
+      long deadline = System.nanoTime() + GATHER.toNanos();
+      gathering = true;
+      try {
+        long left;
+        while (inFlight.size() > half
+            && state.get() == State.RUNNING
+            && (left = deadline - System.nanoTime()) > 0) {
+          TimeUnit.NANOSECONDS.timedWait(signal, left);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        state.compareAndSet(State.RUNNING, State.STOPPING);
+      } finally {
+        gathering = false;
+      }
+    }
+  }
+
   /** Waits until woken, stopped, or the wait is over; returns whether it was woken. */
   private boolean await(Duration wait) {
     synchronized (signal) {
@@ -354,35 +395,71 @@ public final class FulfilmentDispatcher {
   }
 
   /**
-   * One round: records finished attempts, prunes if due, claims as many deliveries as there is room
-   * for and starts their handlers, then records again (for handlers that finished at once). The
-   * loop calls this; tests call it directly to drive a dispatcher step by step.
+   * One round, as the loop runs it, and then records the outcomes of handlers that finished at once
+   * (with a direct executor: all of them). Tests call this to drive a dispatcher step by step.
    *
    * @return how many deliveries were claimed
    * @throws RuntimeException if the storage fails; nothing is lost, the next round tries again
    */
   int pollOnce() {
+    return round(true);
+  }
+
+  /**
+   * One round: prunes if due, then, in one unit of work, records the outcomes of the attempts that
+   * finished since the last round (every success in one {@link DeliveryStore#completeAll}) and
+   * claims as many deliveries as there is room for; then starts their handlers. One commit per
+   * round, however many outcomes and claims it carries: outcomes that arrive while a round's unit
+   * of work runs go into the next round, which follows at once (a finishing handler wakes the
+   * loop), so nothing waits for a timer. After a round failed, the next one records in a unit of
+   * work of its own before it claims, so a claim that keeps failing cannot hold outcomes back.
+   *
+   * @param recordAtOnce whether to record, in another unit of work, the outcomes of handlers that
+   *     finished while this round started them; the loop leaves them to its next round
+   * @return how many deliveries were claimed
+   */
+  private int round(boolean recordAtOnce) {
     pollLock.lock();
     try {
-      recordOutcomes();
+      takeSettled();
       prune();
       State s = state.get();
       int room = config.batchSize() - inFlight.size();
       if ((s != State.NEW && s != State.RUNNING) || room <= 0) {
+        recordOutcomes();
         return 0;
       }
-      List<DeliveryClaim> claims =
+      boolean apart = recordApart;
+      recordApart = true; // until this round has committed
+      if (apart) {
+        recordOutcomes();
+      }
+      List<Outcome> batch = List.copyOf(unrecorded);
+      Recorded r =
           storage.inTransaction(
-              tx -> tx.deliveries().claim(owner, clock.instant(), config.lease(), room));
-      for (DeliveryClaim claim : claims) {
+              tx -> {
+                Instant now = clock.instant();
+                DeliveryStore deliveries = tx.deliveries();
+                List<String> lines = batch.isEmpty() ? List.of() : record(deliveries, batch, now);
+                return new Recorded(lines, deliveries.claim(owner, now, config.lease(), room));
+              });
+      unrecorded.clear();
+      recordApart = false;
+      log(r.lines());
+      for (DeliveryClaim claim : r.claims()) {
         begin(claim);
       }
-      recordOutcomes();
-      return claims.size();
+      if (recordAtOnce) {
+        recordOutcomes();
+      }
+      return r.claims().size();
     } finally {
       pollLock.unlock();
     }
   }
+
+  /** What a round's unit of work did: lines to log after its commit, and the new claims. */
+  private record Recorded(List<String> lines, List<DeliveryClaim> claims) {}
 
   private void prune() {
     Instant now = clock.instant();
@@ -425,42 +502,66 @@ public final class FulfilmentDispatcher {
     }
   }
 
-  private void recordOutcomes() {
+  /** Moves the outcomes that handlers and timeouts settled into {@link #unrecorded}. */
+  private void takeSettled() {
     for (Outcome o; (o = settled.poll()) != null; ) {
       unrecorded.add(o);
     }
+  }
+
+  /** Records the outcomes not recorded yet in a unit of work of their own. */
+  private void recordOutcomes() {
+    takeSettled();
     if (unrecorded.isEmpty()) {
       return;
     }
     List<Outcome> batch = List.copyOf(unrecorded);
-    List<String> log =
-        storage.inTransaction(
-            tx -> {
-              Instant now = clock.instant();
-              DeliveryStore deliveries = tx.deliveries();
-              List<String> lines = new ArrayList<>(batch.size());
-              for (Outcome o : batch) {
-                lines.add(record(deliveries, o, now));
-              }
-              return lines;
-            });
+    List<String> lines =
+        storage.inTransaction(tx -> record(tx.deliveries(), batch, clock.instant()));
     unrecorded.clear();
-    for (String line : log) {
-      if (!line.isEmpty()) {
-        LOG.info(line);
-      }
+    log(lines);
+  }
+
+  private static void log(List<String> lines) {
+    for (String line : lines) {
+      LOG.info(line);
     }
   }
 
-  /** Records one outcome; returns what to log after the commit (empty for a plain success). */
-  private String record(DeliveryStore deliveries, Outcome o, Instant now) {
-    DeliveryClaim c = o.claim;
-    String what =
-        "delivery " + c.deliveryId() + " to hook '" + c.hook() + "', attempt " + c.attempt();
-    String error = o.error;
-    if (error == null) {
-      return deliveries.complete(c, now) ? "" : what + ": succeeded, but its claim was lost";
+  /**
+   * Records outcomes: every success with one {@link DeliveryStore#completeAll}, each failure with
+   * its own fenced update. Returns what to log after the commit (nothing for a plain success).
+   */
+  private List<String> record(DeliveryStore deliveries, List<Outcome> batch, Instant now) {
+    List<DeliveryClaim> succeeded = new ArrayList<>(batch.size());
+    List<String> lines = new ArrayList<>();
+    for (Outcome o : batch) {
+      if (o.error == null) {
+        succeeded.add(o.claim);
+      }
     }
+    if (!succeeded.isEmpty()) {
+      for (DeliveryClaim lost : deliveries.completeAll(succeeded, now)) {
+        lines.add(describe(lost) + ": succeeded, but its claim was lost");
+      }
+    }
+    for (Outcome o : batch) {
+      String error = o.error;
+      if (error != null) {
+        lines.add(recordFailure(deliveries, o, error, now));
+      }
+    }
+    return lines;
+  }
+
+  private static String describe(DeliveryClaim c) {
+    return "delivery " + c.deliveryId() + " to hook '" + c.hook() + "', attempt " + c.attempt();
+  }
+
+  /** Records one failed attempt: a retry after the backoff, or a dead letter; returns the line. */
+  private String recordFailure(DeliveryStore deliveries, Outcome o, String error, Instant now) {
+    DeliveryClaim c = o.claim;
+    String what = describe(c);
     if (c.attempt() >= config.maxAttempts()) {
       return deliveries.deadLetter(c, now, error)
           ? what + " failed (" + o.kind + "); no attempts left, now a dead letter"
@@ -477,7 +578,11 @@ public final class FulfilmentDispatcher {
   private void settledOne(Attempt attempt, Outcome outcome) {
     settled.add(outcome);
     inFlight.remove(attempt);
-    wakeUp();
+    // While the loop gathers a batch's outcomes, only the one that frees half the batch wakes it;
+    // otherwise every outcome does, so it is recorded at once.
+    if (!gathering || inFlight.size() <= config.batchSize() / 2) {
+      wakeUp();
+    }
   }
 
   /** What became of one attempt; error is null on success. */

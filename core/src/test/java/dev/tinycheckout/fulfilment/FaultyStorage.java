@@ -48,6 +48,12 @@ public final class FaultyStorage implements CheckoutStorage {
 
   public final AtomicInteger claimCalls = new AtomicInteger();
 
+  /**
+   * The delivery store calls of each committed unit of work, in order: {@code claim}, {@code
+   * completeAll n} (n claims given), {@code complete}, {@code retry}, {@code dead}, {@code prune}.
+   */
+  public final ConcurrentLinkedQueue<List<String>> units = new ConcurrentLinkedQueue<>();
+
   /** The newest claim version handed out per delivery. */
   public final Map<UUID, Long> latestClaim = new ConcurrentHashMap<>();
 
@@ -59,15 +65,21 @@ public final class FaultyStorage implements CheckoutStorage {
       throw new StorageException("the test storage is down", true, null);
     }
     List<Recorded> mine = new ArrayList<>();
+    List<String> calls = new ArrayList<>();
     T result =
         inner.inTransaction(
             tx -> {
-              T r = work.run(new Tx(tx, mine));
+              mine.clear();
+              calls.clear();
+              T r = work.run(new Tx(tx, mine, calls));
               if (down) {
                 throw new StorageException("the test storage went down at commit", true, null);
               }
               return r;
             });
+    if (!calls.isEmpty()) {
+      units.add(List.copyOf(calls));
+    }
     for (Recorded r : mine) {
       recorded.add(r);
       if (r.applied()) {
@@ -85,11 +97,13 @@ public final class FaultyStorage implements CheckoutStorage {
   private final class Tx implements StorageTransaction {
     private final StorageTransaction tx;
     private final List<Recorded> mine;
+    private final List<String> calls;
     private int enqueues;
 
-    Tx(StorageTransaction tx, List<Recorded> mine) {
+    Tx(StorageTransaction tx, List<Recorded> mine, List<String> calls) {
       this.tx = tx;
       this.mine = mine;
+      this.calls = calls;
     }
 
     @Override
@@ -137,6 +151,7 @@ public final class FaultyStorage implements CheckoutStorage {
         @Override
         public List<DeliveryClaim> claim(String owner, Instant now, Duration lease, int limit) {
           claimCalls.incrementAndGet();
+          calls.add("claim");
           List<DeliveryClaim> claims = d.claim(owner, now, lease, limit);
           claims.forEach(c -> latestClaim.put(c.deliveryId(), c.claimVersion()));
           return claims;
@@ -144,13 +159,27 @@ public final class FaultyStorage implements CheckoutStorage {
 
         @Override
         public boolean complete(DeliveryClaim claim, Instant now) {
+          calls.add("complete");
           boolean ok = d.complete(claim, now);
           mine.add(new Recorded("complete", claim, now, now, "", ok, current(claim)));
           return ok;
         }
 
         @Override
+        public List<DeliveryClaim> completeAll(List<DeliveryClaim> claims, Instant now) {
+          calls.add("completeAll " + claims.size());
+          List<DeliveryClaim> lost = d.completeAll(claims, now);
+          for (DeliveryClaim claim : claims) {
+            mine.add(
+                new Recorded(
+                    "complete", claim, now, now, "", !lost.contains(claim), current(claim)));
+          }
+          return lost;
+        }
+
+        @Override
         public boolean retryLater(DeliveryClaim claim, Instant availableAt, String error) {
+          calls.add("retry");
           boolean ok = d.retryLater(claim, availableAt, error);
           mine.add(
               new Recorded("retry", claim, availableAt, availableAt, error, ok, current(claim)));
@@ -159,6 +188,7 @@ public final class FaultyStorage implements CheckoutStorage {
 
         @Override
         public boolean deadLetter(DeliveryClaim claim, Instant now, String error) {
+          calls.add("dead");
           boolean ok = d.deadLetter(claim, now, error);
           mine.add(new Recorded("dead", claim, now, now, error, ok, current(claim)));
           return ok;
@@ -181,6 +211,7 @@ public final class FaultyStorage implements CheckoutStorage {
 
         @Override
         public int pruneDone(Instant doneBefore, int limit) {
+          calls.add("prune");
           return d.pruneDone(doneBefore, limit);
         }
 

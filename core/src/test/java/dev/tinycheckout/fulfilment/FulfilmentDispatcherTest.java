@@ -477,6 +477,75 @@ class FulfilmentDispatcherTest {
   }
 
   @Test
+  void aRoundMarksEverySuccessDoneWithOneCompleteAllInTheUnitOfWorkThatClaimsTheNextBatch() {
+    ScriptedHook hook = new ScriptedHook("shipping");
+    hook.fails = x -> x.event().aggregateId().equals("order-1") && x.attempt() == 1;
+    FulfilmentHooks hooks = FulfilmentHooks.of(hook);
+    QueuedExecutor workers = new QueuedExecutor();
+    FulfilmentDispatcher d =
+        dispatcher(hooks)
+            .executor(workers)
+            .config(config().batchSize(4).build())
+            .random(HIGHEST)
+            .build();
+    for (int i = 0; i < 6; i++) {
+      write(hooks, "order-" + i);
+    }
+    assertThat(d.pollOnce()).isEqualTo(4);
+    workers.runAll();
+    storage.units.clear();
+
+    assertThat(d.pollOnce()).isEqualTo(2);
+
+    assertThat(storage.units)
+        .as("three successes, one retry (its backoff has not passed), the next batch, one commit")
+        .containsExactly(List.of("completeAll 3", "retry", "claim"));
+    assertThat(storage.applied("complete")).hasSize(3);
+    assertThat(hook.runs).hasSize(4);
+    assertThat(workers.size()).as("started, not run yet").isEqualTo(2);
+    workers.runAll();
+    clock.advance(Duration.ofSeconds(30)); // past the retry's 2 s, before the next prune
+    storage.units.clear();
+    assertThat(d.pollOnce()).isEqualTo(1);
+    workers.runAll();
+    assertThat(d.pollOnce()).isZero();
+    assertThat(storage.units)
+        .containsExactly(List.of("completeAll 2", "claim"), List.of("completeAll 1", "claim"));
+    assertThat(hook.successes).hasSize(6);
+    assertThat(d.backlog().pending()).isZero();
+  }
+
+  @Test
+  void aSuccessWhoseClaimWasLostIsReportedAndTheRestOfItsBatchIsStillDone() {
+    ScriptedHook hook = new ScriptedHook("shipping");
+    FulfilmentHooks hooks = FulfilmentHooks.of(hook);
+    QueuedExecutor slow = new QueuedExecutor();
+    FulfilmentDispatcher a = dispatcher(hooks).executor(slow).owner("a").build();
+    FulfilmentDispatcher b = dispatcher(hooks).owner("b").build();
+    write(hooks, "order-1");
+    assertThat(a.pollOnce()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(30));
+    write(hooks, "order-2");
+    write(hooks, "order-3");
+    assertThat(a.pollOnce()).isEqualTo(2);
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(b.pollOnce()).as("only the first lease ran out").isEqualTo(1);
+    slow.runAll();
+
+    a.pollOnce();
+
+    assertThat(storage.recorded)
+        .filteredOn(r -> r.kind().equals("complete") && r.claim().owner().equals("a"))
+        .extracting(r -> r.claim().event().aggregateId(), FaultyStorage.Recorded::applied)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("order-1", false),
+            org.assertj.core.groups.Tuple.tuple("order-2", true),
+            org.assertj.core.groups.Tuple.tuple("order-3", true));
+    assertThat(hook.successes).hasSize(4);
+    assertThat(a.backlog().pending()).isZero();
+  }
+
+  @Test
   void aDeliveryForAHookThisDispatcherDoesNotHaveIsRetriedNotLost() {
     FulfilmentHooks writer = FulfilmentHooks.of(new ScriptedHook("legacy"));
     FulfilmentDispatcher d = dispatcher(FulfilmentHooks.of(new ScriptedHook("other"))).build();

@@ -150,6 +150,10 @@ public abstract class DeliveryStoreContract {
     return storage.inTransaction(tx -> tx.deliveries().complete(claim, now));
   }
 
+  private List<DeliveryClaim> completeAll(List<DeliveryClaim> claims, Instant now) {
+    return storage.inTransaction(tx -> tx.deliveries().completeAll(claims, now));
+  }
+
   private boolean retryLater(DeliveryClaim claim, Instant availableAt, String error) {
     return storage.inTransaction(tx -> tx.deliveries().retryLater(claim, availableAt, error));
   }
@@ -315,6 +319,181 @@ public abstract class DeliveryStoreContract {
     assertThat(retryLater(claim, T0.plusSeconds(2), "late")).isFalse();
     assertThat(deadLetter(claim, T0.plusSeconds(2), "late")).isFalse();
     assertThat(deadLetters(10)).isEmpty();
+  }
+
+  // ---- complete a batch -------------------------------------------------------------------------
+
+  @Test
+  void completeAllMarksEveryHeldClaimDoneAtNowAndReportsNone() {
+    List<PendingDelivery> all = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      all.add(next(SHIPPING, null, T0));
+    }
+    enqueue(storage, all);
+    List<DeliveryClaim> claims = claim("worker-a", T0, 10);
+
+    assertThat(completeAll(claims, T0.plusSeconds(1))).isEmpty();
+
+    assertThat(claim("worker-b", T0.plus(Duration.ofDays(1)), 10)).isEmpty();
+    assertThat(backlog(T0.plusSeconds(1))).isEqualTo(new DeliveryBacklog(0, Optional.empty(), 0));
+    assertThat(complete(claims.get(0), T0.plusSeconds(2))).as("done already").isFalse();
+    int beforeNow = storage.inTransaction(tx -> tx.deliveries().pruneDone(T0.plusSeconds(1), 10));
+    int afterNow =
+        storage.inTransaction(
+            tx -> tx.deliveries().pruneDone(T0.plusSeconds(1).plusNanos(1_000), 10));
+    assertThat(beforeNow).as("done at exactly now, not before").isZero();
+    assertThat(afterNow).isEqualTo(5);
+  }
+
+  @Test
+  void completeAllReportsTheLostClaimsInTheOrderGivenAndStillCompletesTheOthers() {
+    List<PendingDelivery> all = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      all.add(next(SHIPPING, null, T0));
+    }
+    enqueue(storage, all);
+    DeliveryClaim takenOver = claim("worker-a", T0, 1).get(0);
+    List<DeliveryClaim> later = claim("worker-a", T0.plusSeconds(10), 2);
+    DeliveryClaim retried = later.get(0);
+    DeliveryClaim held = later.get(1);
+    DeliveryClaim released = claim("worker-c", T0.plusSeconds(10), 1).get(0);
+    storage.inTransaction(tx -> tx.deliveries().release("worker-c", T0.plusSeconds(11)));
+    retryLater(retried, T0.plus(Duration.ofHours(1)), "smtp 451");
+    // Only the first claim's lease has run out; the released delivery is due again as well.
+    List<DeliveryClaim> current = claim("worker-b", takenOver.leaseUntil(), 10);
+    assertThat(ids(current)).containsExactly(takenOver.deliveryId(), released.deliveryId());
+
+    List<DeliveryClaim> lost =
+        completeAll(List.of(released, takenOver, held, retried), T0.plusSeconds(31));
+
+    assertThat(lost).containsExactly(released, takenOver, retried);
+    assertThat(completeAll(current, T0.plusSeconds(32)))
+        .as("the current claims of the lost ones still hold")
+        .isEmpty();
+    assertThat(ids(claim("worker-d", T0.plus(Duration.ofHours(1)), 10)))
+        .as("the held one is done, the retried one pending")
+        .containsExactly(retried.deliveryId());
+  }
+
+  @Test
+  void theStaleAndTheCurrentClaimOfOneDeliveryInOneBatch() {
+    enqueue(T0);
+    DeliveryClaim stale = claimOne("worker-a", T0);
+    DeliveryClaim current = claimOne("worker-b", stale.leaseUntil());
+
+    assertThat(completeAll(List.of(stale, current), current.leaseUntil().minusSeconds(1)))
+        .containsExactly(stale);
+
+    assertThat(claim("worker-c", T0.plus(Duration.ofDays(1)), 10)).isEmpty();
+  }
+
+  @Test
+  void completeAllOfNoClaimsChangesNothing() {
+    enqueue(T0);
+    DeliveryClaim claim = claimOne("worker-a", T0);
+
+    assertThat(completeAll(List.of(), T0.plusSeconds(1))).isEmpty();
+
+    assertThat(backlog(T0.plusSeconds(1)).pending()).isEqualTo(1);
+    assertThat(complete(claim, T0.plusSeconds(1))).isTrue();
+  }
+
+  @Test
+  void aClaimGivenTwiceIsCompletedOnceAndNotReportedButAFinishedOneIsReportedOnce() {
+    enqueue(T0);
+    enqueue(T0);
+    List<DeliveryClaim> claims = claim("worker-a", T0, 10);
+    DeliveryClaim first = claims.get(0);
+    DeliveryClaim second = claims.get(1);
+    complete(second, T0);
+
+    assertThat(completeAll(List.of(first, second, first, second), T0.plusSeconds(1)))
+        .containsExactly(second);
+
+    assertThat(completeAll(List.of(first), T0.plusSeconds(2))).containsExactly(first);
+    assertThat(claim("worker-b", T0.plus(Duration.ofDays(1)), 10)).isEmpty();
+  }
+
+  @Test
+  void aBatchOfSixHundredWithOneLostClaimNearTheEnd() {
+    List<PendingDelivery> all = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      all.add(next(SHIPPING, null, T0));
+    }
+    enqueue(storage, all);
+    List<DeliveryClaim> claims = claim("worker-a", T0, 600);
+    assertThat(claims).hasSize(600);
+    DeliveryClaim retried = claims.get(550);
+    retryLater(retried, T0.plusSeconds(5), "smtp 451");
+
+    assertThat(completeAll(claims, T0.plusSeconds(1))).containsExactly(retried);
+
+    assertThat(ids(claim("worker-b", T0.plus(Duration.ofDays(1)), 1000)))
+        .containsExactly(retried.deliveryId());
+  }
+
+  /**
+   * Whatever happened to each claim since, a batch completion reports exactly the claims that no
+   * longer hold, once each and in the order given, marks the held ones done, and leaves the others
+   * as they are.
+   *
+   * @param fates for each delivery in turn: 0 still held, 1 retried, 2 dead-lettered, 3 completed
+   * @param repeats positions (modulo the count) of claims given a second time, at the end
+   */
+  @Property(tries = 15)
+  void completeAllReportsExactlyTheClaimsThatNoLongerHold(
+      @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 0, max = 3) Integer> fates,
+      @ForAll @Size(max = 4) List<@IntRange(min = 0, max = 7) Integer> repeats) {
+    CheckoutStorage fresh = newStorage();
+    List<PendingDelivery> all = new ArrayList<>();
+    for (int i = 0; i < fates.size(); i++) {
+      all.add(
+          new PendingDelivery(
+              new UUID(0x4fff_ffffL - i, 0x8000_0000_0000_0000L | i),
+              eventId(2_000 + i),
+              SHIPPING,
+              Optional.empty(),
+              T0));
+    }
+    enqueue(fresh, all);
+    List<DeliveryClaim> claims =
+        fresh.inTransaction(tx -> tx.deliveries().claim("worker", T0, LEASE, 10));
+    assertThat(claims).hasSize(all.size());
+    List<DeliveryClaim> expectedLost = new ArrayList<>();
+    int retried = 0;
+    int dead = 0;
+    for (int i = 0; i < claims.size(); i++) {
+      DeliveryClaim c = claims.get(i);
+      int fate = fates.get(i);
+      if (fate == 1) {
+        fresh.inTransaction(tx -> tx.deliveries().retryLater(c, T0.plusSeconds(60), "retry"));
+        retried++;
+      } else if (fate == 2) {
+        fresh.inTransaction(tx -> tx.deliveries().deadLetter(c, T0, "dead"));
+        dead++;
+      } else if (fate == 3) {
+        fresh.inTransaction(tx -> tx.deliveries().complete(c, T0));
+      }
+      if (fate != 0) {
+        expectedLost.add(c);
+      }
+    }
+    List<DeliveryClaim> batch = new ArrayList<>(claims);
+    for (int r : repeats) {
+      batch.add(claims.get(r % claims.size()));
+    }
+
+    List<DeliveryClaim> lost =
+        fresh.inTransaction(tx -> tx.deliveries().completeAll(batch, T0.plusSeconds(1)));
+
+    assertThat(lost).containsExactlyElementsOf(expectedLost);
+    DeliveryBacklog backlog = fresh.inTransaction(tx -> tx.deliveries().backlog(T0));
+    assertThat(backlog.pending()).as("only the retried ones are unfinished").isEqualTo(retried);
+    assertThat(backlog.dead()).isEqualTo(dead);
+    List<DeliveryClaim> reclaimed =
+        fresh.inTransaction(
+            tx -> tx.deliveries().claim("other", T0.plus(Duration.ofDays(1)), LEASE, 10));
+    assertThat(reclaimed).hasSize(retried);
   }
 
   @Test

@@ -20,6 +20,8 @@ import dev.tinycheckout.jdbc.JdbcStorage;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -65,7 +67,9 @@ import javax.sql.DataSource;
  *
  * <p>Both use the same PostgreSQL server (zonky's embedded binaries, {@code fsync} and {@code
  * synchronous_commit} on, as in production) and a HikariCP pool of {@value #POOL} connections.
- * Arguments: {@code --deliveries=50000 --rounds=3 --rate=500 --seconds=20 --batch=128}.
+ * Arguments: {@code --deliveries=50000 --rounds=3 --rate=500 --seconds=20 --batch=128}; the system
+ * property {@value #DATA_DIRECTORY_PROPERTY} moves PostgreSQL's data directory (to tmpfs, say). The
+ * report starts with the machine's load average before and after the run.
  */
 public final class OutboxDrainBenchmark {
   static final String HOOK = "noop";
@@ -74,6 +78,13 @@ public final class OutboxDrainBenchmark {
   static final int ENQUEUE_CHUNK = 5_000;
   static final int PRODUCERS = 4;
   private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
+
+  /**
+   * The system property naming PostgreSQL's data directory (default: a fresh temporary directory);
+   * for example {@code -Dtinycheckout.bench.pgdata=/dev/shm/tc-bench} to see both sides with free
+   * fsyncs. The directory is emptied first and removed afterwards.
+   */
+  static final String DATA_DIRECTORY_PROPERTY = "tinycheckout.bench.pgdata";
 
   /** db-scheduler's PostgreSQL table, as in its README and {@code postgresql_tables.sql}. */
   static final String PEER_SCHEMA =
@@ -252,18 +263,33 @@ public final class OutboxDrainBenchmark {
   public static void main(String[] args) throws Exception {
     Settings settings = Settings.parse(args);
     Instant began = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    String loadBefore = loadAverage();
     Report report = run(settings, System.err);
     PrintStream out = System.out;
     out.println("## Outbox drain benchmark, " + began + "\n");
+    out.println(
+        "Load average (1, 5, 15 min) before: "
+            + loadBefore
+            + "; after: "
+            + loadAverage()
+            + "; "
+            + Runtime.getRuntime().availableProcessors()
+            + " CPUs.\n");
     out.println(report.markdown());
   }
 
   static Report run(Settings settings, PrintStream log) throws IOException, SQLException {
-    try (EmbeddedPostgres postgres =
+    EmbeddedPostgres.Builder server =
         EmbeddedPostgres.builder()
             .setServerConfig("fsync", "on")
-            .setServerConfig("synchronous_commit", "on")
-            .start()) {
+            .setServerConfig("synchronous_commit", "on");
+    String dataDirectory = System.getProperty(DATA_DIRECTORY_PROPERTY, "");
+    if (!dataDirectory.isBlank()) {
+      // Where PostgreSQL keeps its data decides what an fsync costs (tmpfs: nothing).
+      server.setDataDirectory(Path.of(dataDirectory)).setCleanDataDirectory(true);
+      log.println("PostgreSQL data directory: " + dataDirectory);
+    }
+    try (EmbeddedPostgres postgres = server.start()) {
       List<Drain> ours = new ArrayList<>();
       List<Drain> peer = new ArrayList<>();
       int database = 0;
@@ -274,7 +300,12 @@ public final class OutboxDrainBenchmark {
           log.printf(
               Locale.ROOT, "(ours round %d, with set-up: %d ms)%n", round, elapsedMillis(began));
           log.printf(
-              Locale.ROOT, "ours round %d: %s, %,.0f events/s%n", round, d.took, d.perSecond());
+              Locale.ROOT,
+              "ours round %d: %s, %,.0f events/s (load %s)%n",
+              round,
+              d.took,
+              d.perSecond(),
+              loadAverage());
           ours.add(d);
         }
         began = System.nanoTime();
@@ -283,7 +314,12 @@ public final class OutboxDrainBenchmark {
           log.printf(
               Locale.ROOT, "(peer round %d, with set-up: %d ms)%n", round, elapsedMillis(began));
           log.printf(
-              Locale.ROOT, "peer round %d: %s, %,.0f events/s%n", round, d.took, d.perSecond());
+              Locale.ROOT,
+              "peer round %d: %s, %,.0f events/s (load %s)%n",
+              round,
+              d.took,
+              d.perSecond(),
+              loadAverage());
           peer.add(d);
         }
       }
@@ -298,6 +334,16 @@ public final class OutboxDrainBenchmark {
             latency.percentileMillis(99));
       }
       return new Report(settings, ours, peer, latency);
+    }
+  }
+
+  /** The first three fields of {@code /proc/loadavg}, or "unknown" where there is none. */
+  static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+", 4);
+      return fields.length >= 3 ? fields[0] + ", " + fields[1] + ", " + fields[2] : "unknown";
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
     }
   }
 

@@ -1,0 +1,5 @@
+-- tinycheckout deliveries, H2 2.x: nothing to change. PostgreSQL and SQLite replace
+-- tc_delivery_due with partial indexes of the unfinished rows in V3; H2 has no partial indexes, and
+-- tc_delivery_due (status, available_at) already serves the claim's
+-- status IN ('pending', 'claimed') AND available_at <= ? range.
+-- Never edit an applied migration; add V4.

@@ -1,0 +1,5 @@
+-- tinycheckout deliveries, MySQL 8 and MariaDB 10.6+: nothing to change. PostgreSQL and SQLite
+-- replace tc_delivery_due with partial indexes of the unfinished rows in V3; MySQL has no partial
+-- indexes, and tc_delivery_due (status, available_at), with the primary key InnoDB appends to it,
+-- already serves the claim's status IN ('pending', 'claimed') AND available_at <= ? range.
+-- Never edit an applied migration; add V4.
