@@ -13,6 +13,11 @@ import dev.tinycheckout.checkout.CheckoutRequest;
 import dev.tinycheckout.checkout.CheckoutResult;
 import dev.tinycheckout.checkout.WithdrawalRequest;
 import dev.tinycheckout.checkout.WithdrawalResult;
+import dev.tinycheckout.consent.ConsentAudit;
+import dev.tinycheckout.consent.ConsentEvidence;
+import dev.tinycheckout.consent.ConsentHead;
+import dev.tinycheckout.consent.ConsentVerification;
+import dev.tinycheckout.consent.SubjectRecord;
 import dev.tinycheckout.fulfilment.DeadLetter;
 import dev.tinycheckout.fulfilment.FulfilmentHooks;
 import dev.tinycheckout.http.cache.ProductCacheConfig;
@@ -32,6 +37,7 @@ import dev.tinycheckout.idempotency.IdempotencyKey;
 import dev.tinycheckout.idempotency.IdempotencyKeyInUseException;
 import dev.tinycheckout.idempotency.IdempotencyKeyReusedException;
 import dev.tinycheckout.idempotency.StoredResponse;
+import dev.tinycheckout.order.Email;
 import dev.tinycheckout.order.Order;
 import dev.tinycheckout.order.OrderId;
 import dev.tinycheckout.order.OrderStatus;
@@ -77,9 +83,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /checkout} &mdash; idempotent on {@code Idempotency-Key} through {@link
  *       Checkout#placeOrder}; {@code GET /orders/{id}}; {@code POST /orders/{id}/withdrawal}
  *       &mdash; the EU withdrawal function, idempotent through {@link Checkout#withdraw};
- *   <li>{@code GET /admin/fulfilment/dead-letters}, {@code POST
- *       /admin/fulfilment/dead-letters/{id}/retry} and the consent routes under {@code /admin/}
- *       &mdash; bearer-token protected.
+ *   <li>{@code GET|HEAD /admin/audit/verify} and {@code GET|HEAD /admin/consents?email=E} &mdash;
+ *       the consent audit trail through {@link Checkout#consentAudit()}: verify its hash chain
+ *       (optionally against a head kept elsewhere, {@code ?trustedHead=}), and list one customer's
+ *       consent records without their personal data;
+ *   <li>{@code GET /admin/fulfilment/dead-letters} and {@code POST
+ *       /admin/fulfilment/dead-letters/{id}/retry};
+ *   <li>every path under {@code /admin/} is bearer-token protected.
  * </ul>
  *
  * <p>Every other path answers 404 {@code not-found}; a known path with another method 405 {@code
@@ -133,11 +143,14 @@ public final class CheckoutApi implements ApiHandler {
             .executor(b.executor)
             .build();
     this.storage = cache.invalidatingStorage();
+    ConsentAudit audit = b.consentAudit;
     this.checkout =
         Checkout.builder()
             .storage(storage)
             .paymentGateway(gateway)
-            .termsVersion(termsVersion)
+            .terms(termsVersion, termsText)
+            .consentAudit(
+                audit != null ? audit : ConsentAudit.builder(storage).clock(b.clock).build())
             .clock(b.clock)
             .config(b.checkoutConfig)
             .hooks(b.hooks)
@@ -622,6 +635,9 @@ public final class CheckoutApi implements ApiHandler {
       case "withdrawal-period-expired" -> {
         return Responses.problem(Problem.from(e, 409, "Withdrawal period expired"));
       }
+      case "withdrawal-right-waived" -> {
+        return Responses.problem(Problem.from(e, 409, "Withdrawal right waived"));
+      }
       default -> {
         // the types below
       }
@@ -694,10 +710,11 @@ public final class CheckoutApi implements ApiHandler {
     }
     String method = request.method();
     int n = segments.size();
-    boolean verify = n == 3 && segments.get(1).equals("audit") && segments.get(2).equals("verify");
-    boolean consents = n == 2 && segments.get(1).equals("consents");
-    if (verify || consents) {
-      return readOnly(method, () -> notYet("the consent audit trail"));
+    if (n == 3 && segments.get(1).equals("audit") && segments.get(2).equals("verify")) {
+      return readOnly(method, () -> verifyAuditTrail(request));
+    }
+    if (n == 2 && segments.get(1).equals("consents")) {
+      return readOnly(method, () -> consents(request));
     }
     boolean deadLetters =
         n == 3 && segments.get(1).equals("fulfilment") && segments.get(2).equals("dead-letters");
@@ -754,13 +771,71 @@ public final class CheckoutApi implements ApiHandler {
         Map.of("Cache-Control", Responses.NO_STORE));
   }
 
-  private static ApiResponse notYet(String feature) {
-    return Responses.problem(
-        Problem.of(
-            "not-implemented",
-            "Not implemented",
-            501,
-            "This admin route arrives with " + feature + "; it is authorised but not served yet."));
+  /**
+   * Walks the whole trail, page by page: fine for an admin's check or a nightly job, not for a
+   * health probe.
+   */
+  private ApiResponse verifyAuditTrail(ApiRequest request) {
+    Optional<ConsentHead> trusted;
+    try {
+      Optional<String> text = QueryParameters.parse(request.query()).single("trustedHead");
+      trusted = text.isEmpty() ? Optional.empty() : Optional.of(trustedHead(text.get()));
+    } catch (ValidationException e) {
+      return Responses.problem(Problem.from(e, 400, "Validation failed"));
+    }
+    ConsentAudit audit = checkout.consentAudit();
+    ConsentVerification verification;
+    try {
+      verification = trusted.isPresent() ? audit.verify(trusted.get()) : audit.verify();
+    } catch (StorageException e) {
+      return storageFailure(e, Map.of());
+    }
+    if (!verification.valid()) {
+      LOG.warn(
+          "consent audit trail verification failed: {}",
+          verification.firstBreak().map(Object::toString).orElse("no break"));
+    }
+    return Responses.json(
+        200,
+        ContractJsonWriter.auditVerification(verification),
+        Map.of("Cache-Control", Responses.NO_STORE));
+  }
+
+  private static ConsentHead trustedHead(String text) {
+    try {
+      return ConsentHead.parse(text);
+    } catch (ValidationException e) {
+      throw new ValidationException(
+          "trustedHead",
+          e.reason()
+              + "; send the 'anchor' of an earlier verification, such as "
+              + ConsentHead.TEXT_PREFIX
+              + "42:<64 hex digits>");
+    }
+  }
+
+  private ApiResponse consents(ApiRequest request) {
+    Email email;
+    try {
+      Optional<String> given = QueryParameters.parse(request.query()).single("email");
+      if (given.isEmpty()) {
+        throw new ValidationException(
+            "email", "is required: send ?email=<the customer's address, percent-encoded>");
+      }
+      email = Email.of(given.get());
+    } catch (ValidationException e) {
+      return Responses.problem(Problem.from(e, 400, "Validation failed"));
+    }
+    List<SubjectRecord> records;
+    try {
+      records = checkout.consentAudit().export(email);
+    } catch (StorageException e) {
+      return storageFailure(e, Map.of());
+    }
+    return Responses.json(
+        200,
+        ContractJsonWriter.consentRecords(records),
+        Map.of("Cache-Control", Responses.NO_STORE));
   }
 
   private boolean authorized(ApiRequest request) {
@@ -787,6 +862,7 @@ public final class CheckoutApi implements ApiHandler {
     private @Nullable String termsVersion;
     private @Nullable String termsText;
     private @Nullable String adminToken;
+    private @Nullable ConsentAudit consentAudit;
     private CheckoutConfig checkoutConfig = CheckoutConfig.ofDefaults();
     private ProductCacheConfig cacheConfig = ProductCacheConfig.ofDefaults();
     private Duration productMaxAge = Duration.ofSeconds(5);
@@ -820,12 +896,17 @@ public final class CheckoutApi implements ApiHandler {
     }
 
     /**
-     * The terms of sale a customer accepts at checkout, served at {@code GET /terms}.
+     * The terms of sale a customer accepts at checkout, served at {@code GET /terms}. Every consent
+     * entry records the version and the SHA-256 of the text's UTF-8 bytes ({@link
+     * Checkout.Builder#terms(String, String)}), so keep every version's exact text.
      *
-     * @param version the version a checkout's {@code acceptedTerms} must equal
-     * @param text the text of the terms
+     * @param version the version a checkout's {@code acceptedTerms} must equal: 1 to 64 printable
+     *     ASCII characters without spaces, such as {@code 2026-11-01}
+     * @param text the exact text of the terms, as customers are shown it
      * @return this builder
      * @throws IllegalArgumentException if the version or text is blank
+     * @throws ValidationException with field {@code termsVersion} if the version is not 1 to 64
+     *     printable ASCII characters without spaces
      */
     public Builder terms(String version, String text) {
       Objects.requireNonNull(version, "version");
@@ -833,8 +914,23 @@ public final class CheckoutApi implements ApiHandler {
       if (version.isBlank() || text.isBlank()) {
         throw new IllegalArgumentException("terms version and text must not be blank");
       }
-      this.termsVersion = version;
+      this.termsVersion = ConsentEvidence.requireValidTermsVersion(version);
       this.termsText = text;
+      return this;
+    }
+
+    /**
+     * The consent audit trail that checkouts and withdrawals append to and that the admin routes
+     * read. Build it over the same database as {@link #storage}, with the shop's subject secret:
+     * {@code ConsentAudit.builder(storage).subjectSecret(secret).build()}. Default: one over the
+     * storage with this builder's clock and a random subject secret, which logs a warning and makes
+     * {@code /admin/consents} miss entries written before a restart or by another instance.
+     *
+     * @param audit the audit
+     * @return this builder
+     */
+    public Builder consentAudit(ConsentAudit audit) {
+      this.consentAudit = Objects.requireNonNull(audit, "audit");
       return this;
     }
 

@@ -30,7 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -543,7 +542,7 @@ class OpenApiDocumentTest {
     String id = placeOrder("withdraw-me");
     String path = "/orders/" + id + "/withdrawal";
     String body = "{\"email\":\"" + EMAIL + "\",\"name\":\"Ada Lovelace\"}";
-    ApiResponse first = exchangeUnlessNotImplemented("POST", path, keyed("w-1"), body);
+    ApiResponse first = exchange("POST", path, keyed("w-1"), body);
     assertThat(first.status()).isEqualTo(200);
     assertThat(json(first).path("orderId").asString()).isEqualTo(id);
     ApiResponse replay = exchange("POST", path, keyed("\"w-1\""), body);
@@ -559,8 +558,7 @@ class OpenApiDocumentTest {
     String id = placeOrder("withdraw-errors");
     String path = "/orders/" + id + "/withdrawal";
     ApiResponse wrongEmail =
-        exchangeUnlessNotImplemented(
-            "POST", path, keyed("w-3"), "{\"email\":\"someone.else@example.com\"}");
+        exchange("POST", path, keyed("w-3"), "{\"email\":\"someone.else@example.com\"}");
     assertProblem(wrongEmail, 404, "not-found");
     assertProblem(
         exchange(
@@ -602,21 +600,78 @@ class OpenApiDocumentTest {
 
   @Test
   void theAuditVerificationAnswersAsDocumented() {
+    ApiResponse empty = exchange("GET", "/admin/audit/verify", admin(), "");
+    assertThat(json(empty).path("entries").asLong()).isZero();
     placeOrder("audited");
-    ApiResponse verify = exchangeUnlessNotImplemented("GET", "/admin/audit/verify", admin(), "");
+    ApiResponse verify = exchange("GET", "/admin/audit/verify", admin(), "");
     assertThat(verify.status()).isEqualTo(200);
     assertThat(json(verify).path("valid").asBoolean()).isTrue();
     assertThat(exchange("HEAD", "/admin/audit/verify", admin(), "").status()).isEqualTo(200);
+    String anchor = json(verify).path("anchor").asString();
+    ApiResponse anchored =
+        exchange("GET", "/admin/audit/verify?trustedHead=" + anchor, admin(), "");
+    assertThat(json(anchored).path("valid").asBoolean()).isTrue();
+    ApiResponse truncated =
+        exchange(
+            "GET", "/admin/audit/verify?trustedHead=" + anchor.replace(":1:", ":9:"), admin(), "");
+    assertThat(json(truncated).path("valid").asBoolean()).isFalse();
+    assertThat(json(truncated).path("firstBreak").path("reason").asString()).isEqualTo("TRUNCATED");
+    assertProblem(
+        exchange("GET", "/admin/audit/verify?trustedHead=nonsense", admin(), ""),
+        400,
+        "validation-failed");
+    assertThat(exchange("HEAD", "/admin/audit/verify?trustedHead=x", admin(), "").status())
+        .isEqualTo(400);
   }
 
   @Test
   void consentRecordsAnswerAsDocumented() {
-    placeOrder("consented");
-    ApiResponse records =
-        exchangeUnlessNotImplemented("GET", "/admin/consents?email=" + EMAIL, admin(), "");
+    String id = placeOrder("consented");
+    exchange(
+        "POST",
+        "/orders/" + id + "/withdrawal",
+        keyed("consented-withdrawal"),
+        "{\"email\":\"" + EMAIL + "\"}");
+    ApiResponse records = exchange("GET", "/admin/consents?email=" + EMAIL, admin(), "");
     assertThat(records.status()).isEqualTo(200);
-    assertThat(json(records).path("records").size()).isPositive();
-    assertThat(exchange("GET", "/admin/consents", admin(), "").status()).isEqualTo(400);
+    assertThat(json(records).path("records").size()).isEqualTo(2);
+    assertThat(exchange("HEAD", "/admin/consents?email=" + EMAIL, admin(), "").status())
+        .isEqualTo(200);
+    ApiResponse none = exchange("GET", "/admin/consents?email=nobody@example.com", admin(), "");
+    assertThat(json(none).path("records").size()).isZero();
+    assertProblem(exchange("GET", "/admin/consents", admin(), ""), 400, "validation-failed");
+    assertProblem(
+        exchange("GET", "/admin/consents?email=not-an-address", admin(), ""),
+        400,
+        "validation-failed");
+  }
+
+  @Test
+  void everyConsentPurposeAnswersAsDocumented() {
+    String body =
+        checkoutBody("one-dollar-item", 1, "tok_ok")
+            .replace("\"marketingOptIn\":false", "\"marketingOptIn\":true")
+            .replace("\"paymentToken\"", "\"immediatePerformance\":true,\"paymentToken\"");
+    ApiResponse placed = exchange("POST", "/checkout", keyed("every-purpose"), body);
+    assertThat(placed.status()).isEqualTo(201);
+    ApiResponse records = exchange("GET", "/admin/consents?email=" + EMAIL, admin(), "");
+    assertThat(json(records).path("records").size()).isEqualTo(4);
+  }
+
+  @Test
+  void aWithdrawalFromAnOrderWhoseRightWasWaivedAnswersAsDocumented() {
+    String body =
+        checkoutBody("one-dollar-item", 1, "tok_ok")
+            .replace("\"paymentToken\"", "\"immediatePerformance\":true,\"paymentToken\"");
+    String id = json(exchange("POST", "/checkout", keyed("waived"), body)).path("id").asString();
+    assertProblem(
+        exchange(
+            "POST",
+            "/orders/" + id + "/withdrawal",
+            keyed("waived-withdrawal"),
+            "{\"email\":\"" + EMAIL + "\"}"),
+        409,
+        "withdrawal-right-waived");
   }
 
   // ---- helpers -------------------------------------------------------------------------------
@@ -641,22 +696,6 @@ class OpenApiDocumentTest {
   private ApiResponse exchange(
       String method, String target, Map<String, String> headers, String body) {
     ApiResponse response = send(method, target, headers, body);
-    assertThat(check(method, target, response))
-        .as(method + " " + target + " answered " + response.status() + " " + text(response))
-        .isEmpty();
-    return response;
-  }
-
-  /**
-   * As {@link #exchange}, but aborts the test (reported as skipped) while the API answers 501
-   * {@code not-implemented} for a route whose engine has not arrived yet.
-   */
-  private ApiResponse exchangeUnlessNotImplemented(
-      String method, String target, Map<String, String> headers, String body) {
-    ApiResponse response = send(method, target, headers, body);
-    if (response.status() == 501 && "not-implemented".equals(problemName(response))) {
-      Assumptions.abort(method + " " + target + " is not implemented yet: " + text(response));
-    }
     assertThat(check(method, target, response))
         .as(method + " " + target + " answered " + response.status() + " " + text(response))
         .isEmpty();

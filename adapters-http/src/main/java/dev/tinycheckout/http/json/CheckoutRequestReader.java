@@ -30,13 +30,15 @@ import tools.jackson.core.json.JsonFactory;
  *  "email": "jo@example.com",
  *  "acceptedTerms": "2025-01",
  *  "marketingOptIn": false,
- *  "paymentToken": "tok_ok"}
+ *  "paymentToken": "tok_ok",
+ *  "immediatePerformance": false}
  * }</pre>
  *
  * <p>{@code items}, {@code email}, {@code paymentToken} and, in each line, {@code sku} and {@code
- * quantity} are required; {@code acceptedTerms} may be absent (no terms accepted) and {@code
- * marketingOptIn} may be absent (false). Nothing else is accepted: the whole body is checked for
- * shape first, so a body that is both malformed and invalid is reported as malformed.
+ * quantity} are required; {@code acceptedTerms} may be absent (no terms accepted), and {@code
+ * marketingOptIn} and {@code immediatePerformance} may be absent (false). Nothing else is accepted:
+ * the whole body is checked for shape first, so a body that is both malformed and invalid is
+ * reported as malformed.
  *
  * <ul>
  *   <li>{@link MalformedRequestException} ({@code malformed-request}, HTTP 400): not JSON, content
@@ -66,7 +68,8 @@ public final class CheckoutRequestReader {
   public static final int MAX_NUMBER_LENGTH = 32;
 
   private static final String FIELDS =
-      "the fields are items, email, acceptedTerms, marketingOptIn and paymentToken";
+      "the fields are items, email, acceptedTerms, marketingOptIn, paymentToken and"
+          + " immediatePerformance";
 
   private static final String WITHDRAWAL_FIELDS = "the fields are email and, optionally, name";
 
@@ -224,6 +227,7 @@ public final class CheckoutRequestReader {
         case "acceptedTerms" -> raw.acceptedTerms = string(p, name);
         case "marketingOptIn" -> raw.marketingOptIn = bool(p, name);
         case "paymentToken" -> raw.paymentToken = string(p, name);
+        case "immediatePerformance" -> raw.immediatePerformance = bool(p, name);
         default ->
             throw new MalformedRequestException(
                 memberPath("", name), "is not a known field; " + FIELDS);
@@ -381,6 +385,7 @@ public final class CheckoutRequestReader {
     private String acceptedTerms = "";
     private boolean marketingOptIn;
     private @Nullable String paymentToken;
+    private boolean immediatePerformance;
 
     CheckoutRequest build() {
       CheckoutRequest.Builder b = CheckoutRequest.builder();
@@ -391,6 +396,7 @@ public final class CheckoutRequestReader {
           .acceptedTerms(acceptedTerms)
           .marketingOptIn(marketingOptIn)
           .paymentToken(Objects.requireNonNull(paymentToken))
+          .immediatePerformance(immediatePerformance)
           .build();
     }
   }

@@ -1,6 +1,10 @@
 package dev.tinycheckout.http.json;
 
 import dev.tinycheckout.catalog.Product;
+import dev.tinycheckout.consent.ChainBreak;
+import dev.tinycheckout.consent.ConsentEntry;
+import dev.tinycheckout.consent.ConsentVerification;
+import dev.tinycheckout.consent.SubjectRecord;
 import dev.tinycheckout.fulfilment.DeadLetter;
 import dev.tinycheckout.money.Money;
 import dev.tinycheckout.order.Order;
@@ -23,6 +27,8 @@ import tools.jackson.core.json.JsonFactory;
  *   <li>product: {@code {"sku","name","price":{"amount","currency"},"stock"}}
  *   <li>product list: {@code {"products":[product...]}}
  *   <li>terms: {@code {"version","text"}}
+ *   <li>audit verification: {@code {"valid","entries","head",...}}
+ *   <li>consent records: {@code {"records":[{"sequence","action","termsVersion","purposes",...}]}}
  *   <li>problem (RFC 9457, {@code application/problem+json}): {@code
  *       {"type","title","status","detail",...extensions}}
  * </ul>
@@ -153,6 +159,83 @@ public final class ContractJsonWriter {
             g.writeStringProperty("aggregateId", dead.event().aggregateId());
             g.writeStringProperty("createdAt", instant(dead.event().createdAt()));
             g.writeEndObject();
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
+  }
+
+  /**
+   * The result of verifying the consent audit trail, for {@code GET /admin/audit/verify}: whether
+   * it is valid, how many entries were read, and the hash of the last one as 64 lower-case hex
+   * digits (all zeros for an empty trail). A valid result also carries the head's one-line text
+   * form as {@code anchor}, the value to keep outside the database and send back later as {@code
+   * trustedHead}; an invalid one carries the first break instead.
+   *
+   * @param verification the result
+   * @return {@code {"valid","entries","head","anchor"}} or {@code
+   *     {"valid":false,"entries","head","firstBreak":{"sequence","reason","detail"}}} in UTF-8
+   */
+  public static byte[] auditVerification(ConsentVerification verification) {
+    Objects.requireNonNull(verification, "verification");
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeBooleanProperty("valid", verification.valid());
+          g.writeNumberProperty("entries", verification.entries());
+          g.writeStringProperty("head", verification.head().hash().hex());
+          if (verification.valid()) {
+            g.writeStringProperty("anchor", verification.head().toText());
+          }
+          if (verification.firstBreak().isPresent()) {
+            ChainBreak broken = verification.firstBreak().get();
+            g.writeName("firstBreak");
+            g.writeStartObject();
+            g.writeNumberProperty("sequence", broken.sequence());
+            g.writeStringProperty("reason", broken.reason().name());
+            g.writeStringProperty("detail", safe(broken.detail()));
+            g.writeEndObject();
+          }
+          g.writeEndObject();
+        });
+  }
+
+  /**
+   * A data subject's consent records, for {@code GET /admin/consents}, in the given order. Each
+   * record is the stored entry without its personal data: no email, no name, no pseudonymous
+   * subject id, nothing sealed. {@code recordedAt} keeps the microseconds the entry's hash covers.
+   *
+   * @param records the records, as {@link dev.tinycheckout.consent.ConsentAudit#export} returns
+   *     them
+   * @return {@code {"records":[{"sequence","action","termsVersion","purposes":[purpose],"orderId",
+   *     "recordedAt","hash","previousHash","channel","termsHash","erased"}]}} in UTF-8
+   */
+  public static byte[] consentRecords(List<SubjectRecord> records) {
+    List<SubjectRecord> copy = List.copyOf(Objects.requireNonNull(records, "records"));
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeName("records");
+          g.writeStartArray();
+          for (SubjectRecord record : copy) {
+            ConsentEntry entry = record.entry();
+            g.writeStartObject();
+            g.writeNumberProperty("sequence", entry.sequence());
+            g.writeStringProperty("action", entry.action().name());
+            g.writeStringProperty("termsVersion", safe(entry.termsVersion()));
+            g.writeName("purposes");
+            g.writeStartArray();
+            g.writeString(entry.purpose().name());
+            g.writeEndArray();
+            g.writeStringProperty("orderId", entry.orderId().toString());
+            g.writeStringProperty(
+                "recordedAt", DateTimeFormatter.ISO_INSTANT.format(entry.recordedAt()));
+            g.writeStringProperty("hash", entry.hash().hex());
+            g.writeStringProperty("previousHash", entry.previousHash().hex());
+            g.writeStringProperty("channel", safe(entry.channel()));
+            g.writeStringProperty("termsHash", entry.termsHash().hex());
+            g.writeBooleanProperty("erased", record.erased());
             g.writeEndObject();
           }
           g.writeEndArray();

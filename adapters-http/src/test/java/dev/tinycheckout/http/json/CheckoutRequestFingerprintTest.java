@@ -63,6 +63,18 @@ class CheckoutRequestFingerprintTest {
   }
 
   @Test
+  void anAbsentImmediatePerformanceHasTheFingerprintOfFalse() {
+    assertThat(fingerprint(COMPACT.replace("}]", "}],\"immediatePerformance\":false")))
+        .isEqualTo(fingerprint(COMPACT));
+  }
+
+  @Test
+  void immediatePerformanceGivesADifferentFingerprint() {
+    assertThat(fingerprint(COMPACT.replace("}]", "}],\"immediatePerformance\":true")))
+        .isNotEqualTo(fingerprint(COMPACT));
+  }
+
+  @Test
   void swappedLinesGiveADifferentFingerprint() {
     String swapped =
         COMPACT.replace(

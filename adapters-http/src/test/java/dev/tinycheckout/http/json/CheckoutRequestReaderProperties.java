@@ -32,7 +32,13 @@ class CheckoutRequestReaderProperties {
   private static final CheckoutRequestReader READER = CheckoutRequestReader.ofDefaults();
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final List<String> TOP_LEVEL =
-      List.of("items", "email", "acceptedTerms", "marketingOptIn", "paymentToken");
+      List.of(
+          "items",
+          "email",
+          "acceptedTerms",
+          "marketingOptIn",
+          "paymentToken",
+          "immediatePerformance");
 
   @Provide
   Arbitrary<CheckoutRequest> requests() {
@@ -67,7 +73,8 @@ class CheckoutRequestReaderProperties {
             .ofMinLength(1)
             .ofMaxLength(255)
             .filter(s -> !s.isBlank());
-    return Combinators.combine(lines, emails, terms, Arbitraries.of(true, false), tokens)
+    return Combinators.combine(
+            lines, emails, terms, Arbitraries.of(true, false), tokens, Arbitraries.of(true, false))
         .as(CheckoutRequest::new);
   }
 
@@ -85,6 +92,7 @@ class CheckoutRequestReaderProperties {
     body.put("acceptedTerms", request.acceptedTerms());
     body.put("marketingOptIn", request.marketingOptIn());
     body.put("paymentToken", request.paymentToken());
+    body.put("immediatePerformance", request.immediatePerformance());
     return body;
   }
 

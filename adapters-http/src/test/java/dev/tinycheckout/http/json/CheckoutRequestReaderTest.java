@@ -86,6 +86,16 @@ class CheckoutRequestReaderTest {
 
       assertThat(request.acceptedTerms()).isEmpty();
       assertThat(request.marketingOptIn()).isFalse();
+      assertThat(request.immediatePerformance()).isFalse();
+    }
+
+    @Test
+    void mayAskForImmediatePerformance() {
+      CheckoutRequest request =
+          read(VALID.replace("\"marketingOptIn\":true", "\"immediatePerformance\":true"));
+
+      assertThat(request.immediatePerformance()).isTrue();
+      assertThat(request.marketingOptIn()).isFalse();
     }
 
     @Test
@@ -289,6 +299,13 @@ class CheckoutRequestReaderTest {
     void isMalformedWhenTheOptInIsAString() {
       assertMalformed(
           VALID.replace("\"marketingOptIn\":true", "\"marketingOptIn\":\"yes\""), "marketingOptIn");
+    }
+
+    @Test
+    void isMalformedWhenImmediatePerformanceIsNotABoolean() {
+      assertMalformed(
+          VALID.replace("\"marketingOptIn\":true", "\"immediatePerformance\":1"),
+          "immediatePerformance");
     }
 
     @Test

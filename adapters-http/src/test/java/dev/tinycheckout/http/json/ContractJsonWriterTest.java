@@ -8,9 +8,20 @@ import dev.tinycheckout.ValidationException;
 import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.catalog.UnknownProductException;
+import dev.tinycheckout.consent.ChainBreak;
+import dev.tinycheckout.consent.ConsentAction;
+import dev.tinycheckout.consent.ConsentDraft;
+import dev.tinycheckout.consent.ConsentEntry;
+import dev.tinycheckout.consent.ConsentHash;
+import dev.tinycheckout.consent.ConsentHead;
+import dev.tinycheckout.consent.ConsentPurpose;
 import dev.tinycheckout.consent.ConsentRequiredException;
+import dev.tinycheckout.consent.ConsentVerification;
+import dev.tinycheckout.consent.SubjectId;
+import dev.tinycheckout.consent.SubjectRecord;
 import dev.tinycheckout.idempotency.InvalidIdempotencyKeyException;
 import dev.tinycheckout.money.Money;
+import dev.tinycheckout.order.Email;
 import dev.tinycheckout.order.IllegalOrderTransitionException;
 import dev.tinycheckout.order.OrderId;
 import dev.tinycheckout.order.OrderStatus;
@@ -18,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ContractJsonWriterTest {
@@ -29,6 +41,21 @@ class ContractJsonWriterTest {
           1_000_000,
           1,
           Instant.parse("2025-01-01T00:00:00Z"));
+
+  private static final ConsentEntry ENTRY =
+      ConsentEntry.chain(
+          new ConsentDraft(
+              SubjectId.of("ab".repeat(32)),
+              ConsentAction.GRANTED,
+              ConsentPurpose.MARKETING,
+              "2026-11-01",
+              ConsentHash.sha256("The terms.".getBytes(StandardCharsets.UTF_8)),
+              "checkout",
+              OrderId.parse("019abc2e-7d41-7b3c-9a52-3f0e6a1d2b4c"),
+              Instant.parse("2026-11-25T20:15:03.512817Z"),
+              "c2VhbGVk"),
+          1,
+          ConsentHash.ZERO);
 
   private static String text(byte[] json) {
     return new String(json, StandardCharsets.UTF_8);
@@ -76,6 +103,82 @@ class ContractJsonWriterTest {
   @Test
   void anEmptyProductListIsAnEmptyArray() {
     assertThat(text(ContractJsonWriter.products(List.of()))).isEqualTo("{\"products\":[]}");
+  }
+
+  @Test
+  void aValidVerificationHasItsCountHeadAndAnchorButNoBreak() {
+    ConsentHead head = ENTRY.asHead();
+
+    String json =
+        text(
+            ContractJsonWriter.auditVerification(
+                new ConsentVerification(true, 1, head, Optional.empty())));
+
+    assertThat(json)
+        .isEqualTo(
+            "{\"valid\":true,\"entries\":1,\"head\":\""
+                + ENTRY.hash().hex()
+                + "\",\"anchor\":\""
+                + head.toText()
+                + "\"}");
+  }
+
+  @Test
+  void anInvalidVerificationHasTheFirstBreakButNoAnchor() {
+    ChainBreak broken = new ChainBreak(2, ChainBreak.Reason.MISSING, "entry 2 is \"gone\"");
+
+    String json =
+        text(
+            ContractJsonWriter.auditVerification(
+                new ConsentVerification(false, 3, ConsentHead.EMPTY, Optional.of(broken))));
+
+    assertThat(json)
+        .isEqualTo(
+            "{\"valid\":false,\"entries\":3,\"head\":\""
+                + "0".repeat(64)
+                + "\",\"firstBreak\":{\"sequence\":2,\"reason\":\"MISSING\","
+                + "\"detail\":\"entry 2 is \\\"gone\\\"\"}}");
+  }
+
+  @Test
+  void aConsentRecordIsTheEntryWithoutAnyPersonalDataAndWithItsMicroseconds() {
+    SubjectRecord record =
+        new SubjectRecord(
+            ENTRY, Optional.of(Email.of("ada@example.com")), Optional.of("Ada Lovelace"), false);
+
+    String json = text(ContractJsonWriter.consentRecords(List.of(record)));
+
+    assertThat(json)
+        .isEqualTo(
+            "{\"records\":[{\"sequence\":1,\"action\":\"GRANTED\",\"termsVersion\":\"2026-11-01\","
+                + "\"purposes\":[\"MARKETING\"],"
+                + "\"orderId\":\"019abc2e-7d41-7b3c-9a52-3f0e6a1d2b4c\","
+                + "\"recordedAt\":\"2026-11-25T20:15:03.512817Z\","
+                + "\"hash\":\""
+                + ENTRY.hash().hex()
+                + "\",\"previousHash\":\""
+                + "0".repeat(64)
+                + "\",\"channel\":\"checkout\",\"termsHash\":\""
+                + ENTRY.termsHash().hex()
+                + "\",\"erased\":false}]}");
+    assertThat(json)
+        .doesNotContain("ada")
+        .doesNotContain("Lovelace")
+        .doesNotContain("ab".repeat(32))
+        .doesNotContain("c2VhbGVk");
+  }
+
+  @Test
+  void anErasedRecordSaysSo() {
+    SubjectRecord erased = new SubjectRecord(ENTRY, Optional.empty(), Optional.empty(), true);
+
+    assertThat(text(ContractJsonWriter.consentRecords(List.of(erased))))
+        .contains("\"erased\":true");
+  }
+
+  @Test
+  void noRecordsIsAnEmptyList() {
+    assertThat(text(ContractJsonWriter.consentRecords(List.of()))).isEqualTo("{\"records\":[]}");
   }
 
   @Test

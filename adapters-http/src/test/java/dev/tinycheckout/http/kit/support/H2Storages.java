@@ -30,6 +30,16 @@ public final class H2Storages implements AutoCloseable {
    * @return the storage; its database lives until {@link #close()}
    */
   public synchronized CheckoutStorage fresh() {
+    return freshDatabase().storage();
+  }
+
+  /**
+   * A new, empty, migrated H2 database, with a storage on it and its pool for raw SQL (a tamper
+   * test edits rows behind the storage's back).
+   *
+   * @return the database; it lives until {@link #close()}
+   */
+  public synchronized KitDatabase freshDatabase() {
     String name = "tc" + UUID.randomUUID().toString().replace("-", "");
     HikariConfig config = new HikariConfig();
     config.setPoolName("kit-h2-" + name);
@@ -39,7 +49,8 @@ public final class H2Storages implements AutoCloseable {
     HikariDataSource pool = new HikariDataSource(config);
     pools.add(pool);
     JdbcMigrator.create(pool, JdbcDialect.H2).migrate();
-    return JdbcStorage.builder(pool).dialect(JdbcDialect.H2).build();
+    return new KitDatabase(
+        JdbcStorage.builder(pool).dialect(JdbcDialect.H2).build(), pool, JdbcDialect.H2);
   }
 
   /** Drops every database this fixture made and closes their pools. */

@@ -42,6 +42,17 @@ public final class PostgresStorages implements AutoCloseable {
    * @return the storage; its database lives until {@link #close()}
    */
   public synchronized CheckoutStorage fresh() {
+    return freshDatabase().storage();
+  }
+
+  /**
+   * A new, empty, migrated PostgreSQL database, with a storage on it and its pool for raw SQL (a
+   * tamper test edits rows behind the storage's back; the pool connects as a superuser, so it may
+   * disable the append-only triggers).
+   *
+   * @return the database; it lives until {@link #close()}
+   */
+  public synchronized KitDatabase freshDatabase() {
     EmbeddedPostgres postgres = embedded();
     String name = "tc_" + UUID.randomUUID().toString().replace("-", "");
     execute(postgres.getPostgresDatabase(), "CREATE DATABASE " + name + " TEMPLATE " + TEMPLATE);
@@ -51,7 +62,10 @@ public final class PostgresStorages implements AutoCloseable {
     config.setMaximumPoolSize(20);
     HikariDataSource pool = new HikariDataSource(config);
     made.add(new Made(name, pool));
-    return JdbcStorage.builder(pool).dialect(JdbcDialect.POSTGRESQL).build();
+    return new KitDatabase(
+        JdbcStorage.builder(pool).dialect(JdbcDialect.POSTGRESQL).build(),
+        pool,
+        JdbcDialect.POSTGRESQL);
   }
 
   /** Closes the pools and drops every database this fixture made. */

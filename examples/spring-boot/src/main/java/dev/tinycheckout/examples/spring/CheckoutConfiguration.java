@@ -1,6 +1,7 @@
 package dev.tinycheckout.examples.spring;
 
 import dev.tinycheckout.catalog.Sku;
+import dev.tinycheckout.consent.ConsentAudit;
 import dev.tinycheckout.http.ApiHandler;
 import dev.tinycheckout.http.CheckoutApi;
 import dev.tinycheckout.http.servlet.CheckoutServlet;
@@ -103,22 +104,27 @@ public class CheckoutConfiguration {
 
   /**
    * The checkout API, its product cache warmed (see the class comment for why here). Not made when
-   * the application supplies its own {@link ApiHandler}.
+   * the application supplies its own {@link ApiHandler}. Its consent audit trail uses {@code
+   * tinycheckout.consent-secret}, so {@code /admin/consents} finds a customer's entries across
+   * restarts and instances.
    *
    * @param storage the storage
    * @param gateway the payment gateway
-   * @param properties terms, admin token and product {@code max-age}
+   * @param properties terms, admin token, consent secret and product {@code max-age}
    * @return the API
    */
   @Bean
   @ConditionalOnMissingBean(ApiHandler.class)
   public CheckoutApi checkoutApi(
       CheckoutStorage storage, PaymentGateway gateway, ShopProperties properties) {
+    ConsentAudit.Builder audit = ConsentAudit.builder(storage);
+    properties.consentSecretBytes().ifPresent(audit::subjectSecret);
     CheckoutApi.Builder builder =
         CheckoutApi.builder()
             .storage(storage)
             .paymentGateway(gateway)
             .terms(properties.termsVersion(), properties.termsText())
+            .consentAudit(audit.build())
             .productMaxAge(properties.productMaxAge());
     String token = properties.adminToken();
     if (token != null) {

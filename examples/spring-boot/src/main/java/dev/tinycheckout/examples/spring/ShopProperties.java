@@ -1,8 +1,10 @@
 package dev.tinycheckout.examples.spring;
 
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -23,6 +25,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param productMaxAge the {@code max-age} of product pages, whole seconds from 0 to 60
  * @param catalog products put into an empty catalog at start; a SKU already stored is left as it
  *     is, so stock sold before a restart stays sold
+ * @param consentSecret the consent trail's subject secret, base64 of at least 32 random bytes
+ *     ({@code openssl rand -base64 32}), the same on every instance and kept out of the database;
+ *     {@code null} or blank uses a random one per start, which logs a warning and makes {@code
+ *     /admin/consents} miss entries written before a restart
  */
 @ConfigurationProperties("tinycheckout")
 public record ShopProperties(
@@ -31,7 +37,8 @@ public record ShopProperties(
     @Nullable String adminToken,
     @DefaultValue("") String pathPrefix,
     @DefaultValue("5s") Duration productMaxAge,
-    @DefaultValue List<CatalogItem> catalog) {
+    @DefaultValue List<CatalogItem> catalog,
+    @Nullable String consentSecret) {
 
   /**
    * Checks the settings, so a bad one stops the application before it listens.
@@ -42,8 +49,10 @@ public record ShopProperties(
    * @param pathPrefix empty, or {@code /} and segments without a trailing {@code /}
    * @param productMaxAge the product {@code max-age}
    * @param catalog the products to seed
+   * @param consentSecret the subject secret in base64, or {@code null}
    * @throws IllegalArgumentException if the path prefix is not empty and does not start with {@code
-   *     /}, ends with {@code /}, or holds {@code *}
+   *     /}, ends with {@code /}, or holds {@code *}; or if the consent secret is not base64 of at
+   *     least 32 bytes
    */
   public ShopProperties {
     Objects.requireNonNull(termsVersion, "termsVersion");
@@ -62,6 +71,38 @@ public record ShopProperties(
     if (adminToken != null && adminToken.isBlank()) {
       adminToken = null;
     }
+    if (consentSecret != null && consentSecret.isBlank()) {
+      consentSecret = null;
+    }
+    if (consentSecret != null) {
+      decode(consentSecret);
+    }
+  }
+
+  /**
+   * The consent trail's subject secret, decoded.
+   *
+   * @return the secret's bytes, or empty if none is configured
+   */
+  public Optional<byte[]> consentSecretBytes() {
+    return Optional.ofNullable(consentSecret).map(ShopProperties::decode);
+  }
+
+  private static byte[] decode(String base64) {
+    byte[] secret;
+    try {
+      secret = Base64.getDecoder().decode(base64.strip());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "tinycheckout.consent-secret must be base64 (such as the output of"
+              + " 'openssl rand -base64 32'), but was not",
+          e);
+    }
+    if (secret.length < 32) {
+      throw new IllegalArgumentException(
+          "tinycheckout.consent-secret must decode to at least 32 bytes, but had " + secret.length);
+    }
+    return secret;
   }
 
   /**

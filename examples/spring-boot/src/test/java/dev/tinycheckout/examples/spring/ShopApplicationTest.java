@@ -2,7 +2,10 @@ package dev.tinycheckout.examples.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tinycheckout.consent.ConsentAudit;
 import dev.tinycheckout.http.CheckoutApi;
+import dev.tinycheckout.memory.InMemoryStorage;
+import dev.tinycheckout.order.Email;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.util.Base64;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +33,8 @@ class ShopApplicationTest {
   private static final String ADMIN_TOKEN = "spring-example-admin-token";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String CONSENT_SECRET =
+      "c2hvcC1hcHBsaWNhdGlvbi10ZXN0LWNvbnNlbnQtc2VjcmV0IQ==";
 
   private ConfigurableApplicationContext context;
   private URI base;
@@ -46,7 +52,8 @@ class ShopApplicationTest {
                     + UUID.randomUUID()
                     + ";DB_CLOSE_DELAY=-1",
                 "--tinycheckout.path-prefix=/shop",
-                "--tinycheckout.admin-token=" + ADMIN_TOKEN);
+                "--tinycheckout.admin-token=" + ADMIN_TOKEN,
+                "--tinycheckout.consent-secret=" + CONSENT_SECRET);
     int port = ((WebServerApplicationContext) context).getWebServer().getPort();
     base = URI.create("http://127.0.0.1:" + port);
   }
@@ -140,8 +147,48 @@ class ShopApplicationTest {
         .get()
         .asString()
         .startsWith("Bearer");
-    // Past the token check; what the route answers then is the API's business, not the mount's.
-    assertThat(with.statusCode()).isNotEqualTo(401);
+    assertThat(with.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(with.body()).path("valid").asBoolean()).isTrue();
+  }
+
+  @Test
+  void aCheckoutsConsentIsListedForTheAdminWithTheConfiguredSecret() throws Exception {
+    String terms = JSON.readTree(get("/shop/terms").body()).path("version").asString();
+    String body =
+        """
+        {"items":[{"sku":"one-dollar-item","quantity":1}],"email":"grace@example.com",\
+        "acceptedTerms":"%s","marketingOptIn":true,"paymentToken":"tok_ok"}"""
+            .formatted(terms);
+    HTTP.send(
+        HttpRequest.newBuilder(base.resolve("/shop/checkout"))
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", UUID.randomUUID().toString())
+            .POST(BodyPublishers.ofString(body))
+            .build(),
+        BodyHandlers.ofString());
+
+    HttpResponse<String> consents =
+        HTTP.send(
+            HttpRequest.newBuilder(base.resolve("/shop/admin/consents?email=grace%40example.com"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .build(),
+            BodyHandlers.ofString());
+
+    assertThat(consents.statusCode()).isEqualTo(200);
+    JsonNode records = JSON.readTree(consents.body()).path("records");
+    assertThat(records.size()).isEqualTo(2);
+    assertThat(records.path(1).path("purposes").path(0).asString()).isEqualTo("MARKETING");
+    assertThat(
+            context
+                .getBean(CheckoutApi.class)
+                .checkout()
+                .consentAudit()
+                .subjectId(Email.of("grace@example.com")))
+        .isEqualTo(
+            ConsentAudit.builder(InMemoryStorage.create())
+                .subjectSecret(Base64.getDecoder().decode(CONSENT_SECRET))
+                .build()
+                .subjectId(Email.of("grace@example.com")));
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
