@@ -1,6 +1,7 @@
 package dev.tinycheckout.benchmarks;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,9 +12,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -25,8 +31,10 @@ import org.jspecify.annotations.Nullable;
  * in the order {@code Checkout.placeOrder} issues it, in the same two transactions and with values
  * of the same shape and size (a UUIDv7 order id, the same JSON documents, the same headers). What
  * it leaves out is what is not database work: no fingerprint is computed (a fixed one is stored),
- * no payment gateway is called, and transactions are begun with {@code setAutoCommit(false)} alone.
- * The adapter leaves the isolation level alone when the pool already hands out READ COMMITTED
+ * no payment gateway is called, transactions are begun with {@code setAutoCommit(false)} alone, and
+ * the consent entry is neither sealed nor hashed (random bytes of the same lengths stand in for the
+ * sealed payload and the entry's hash; the subject id is the HMAC the library computes, once). The
+ * adapter leaves the isolation level alone when the pool already hands out READ COMMITTED
  * connections (PostgreSQL's default), so the two statement logs are equal but for nothing; the
  * smoke test checks it against PostgreSQL's own statement log (see docs/benchmarks.md).
  *
@@ -74,12 +82,18 @@ final class BareJdbcCheckout {
   static final String FIND_LINES =
       "SELECT sku, quantity, unit_price, line_total FROM tc_order_line WHERE order_id = ?"
           + " ORDER BY line_no";
-  static final String NEXT_CONSENT =
-      "UPDATE tc_consent_head SET last_sequence = last_sequence + 1 WHERE id = 1"
-          + " RETURNING last_sequence";
-  static final String INSERT_CONSENT =
-      "INSERT INTO tc_consent (sequence_no, email, action, purpose, terms_version,"
-          + " order_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+  static final String SELECT_SUBJECT_KEY =
+      "SELECT key_bytes FROM tc_consent_subject_key WHERE subject_id = ?";
+  static final String INSERT_SUBJECT_KEY =
+      "INSERT INTO tc_consent_subject_key (subject_id, key_bytes) VALUES (?, ?)"
+          + " ON CONFLICT DO NOTHING";
+  static final String LOCK_CONSENT_HEAD =
+      "SELECT last_sequence, last_hash FROM tc_consent_chain_head WHERE id = 1 FOR UPDATE";
+  static final String APPEND_CONSENT =
+      "WITH entry AS (INSERT INTO tc_consent_entry (sequence_no, subject_id, action, purpose,"
+          + " terms_version, terms_hash, channel, order_id, recorded_at, sealed_personal_data,"
+          + " previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))"
+          + " UPDATE tc_consent_chain_head SET last_sequence = ?, last_hash = ? WHERE id = 1";
   static final String INSERT_EVENT =
       "INSERT INTO tc_outbox (id, type, aggregate_id, payload, created_at) VALUES (?, ?, ?, ?, ?)";
   static final String COMPLETE_KEY =
@@ -88,11 +102,29 @@ final class BareJdbcCheckout {
           + " response_status = ?, response_headers = ?, response_body = ?"
           + " WHERE scope = ? AND idem_key = ? AND fence = ?";
 
+  private static final String ZERO_HASH = "0".repeat(64);
+
+  /**
+   * Bytes of a sealed payload as the library stores it for {@link #EMAIL}: a 12-byte nonce, the
+   * AES-GCM ciphertext of {@code {"email":"..."}} and a 16-byte tag.
+   */
+  private static final int SEALED_BYTES =
+      12 + ("{\"email\":\"" + EMAIL + "\"}").getBytes(StandardCharsets.UTF_8).length + 16;
+
   private final DataSource dataSource;
+  private final String subjectId;
   private final AtomicLong payments = new AtomicLong();
 
-  BareJdbcCheckout(DataSource dataSource) {
+  /**
+   * A bare checkout over a pool.
+   *
+   * @param dataSource the pool
+   * @param subjectSecret the consent subject secret the library's checkout uses, so that both write
+   *     entries of the same subject (HMAC-SHA256 of the email, computed once here)
+   */
+  BareJdbcCheckout(DataSource dataSource, byte[] subjectSecret) {
     this.dataSource = dataSource;
+    this.subjectId = hmacHex(subjectSecret, EMAIL);
   }
 
   /**
@@ -233,22 +265,7 @@ final class BareJdbcCheckout {
           ps.setObject(5, utc(done));
           ps.executeUpdate();
         }
-        long sequence;
-        try (PreparedStatement ps = c.prepareStatement(NEXT_CONSENT);
-            ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          sequence = rs.getLong(1);
-        }
-        try (PreparedStatement ps = c.prepareStatement(INSERT_CONSENT)) {
-          ps.setLong(1, sequence);
-          ps.setString(2, EMAIL);
-          ps.setString(3, "GRANTED");
-          ps.setString(4, "TERMS_OF_SALE");
-          ps.setString(5, JdbcCheckoutBenchmark.TERMS);
-          ps.setString(6, orderId);
-          ps.setObject(7, utc(done));
-          ps.executeUpdate();
-        }
+        appendConsent(c, orderId, done);
         try (PreparedStatement ps = c.prepareStatement(COMPLETE_KEY)) {
           bindKey(
               ps,
@@ -274,6 +291,91 @@ final class BareJdbcCheckout {
       }
     }
     return orderId;
+  }
+
+  /**
+   * The consent entry of a checkout, statement for statement as {@code ConsentAudit.append} and
+   * {@code JdbcTransaction}'s consent log issue them on PostgreSQL: the subject's key (inserted,
+   * ignoring a duplicate, only if it has none, then read again if another transaction won), the
+   * head under a row lock, the entry and the new head in one statement. Nothing is sealed or
+   * hashed: the sealed payload is random bytes of the sealed length and the entry's hash is 32
+   * random bytes, so the entry links to the head as read but does not verify.
+   */
+  private void appendConsent(Connection c, String orderId, Instant recordedAt) throws SQLException {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    boolean hasKey;
+    try (PreparedStatement ps = c.prepareStatement(SELECT_SUBJECT_KEY)) {
+      ps.setString(1, subjectId);
+      try (ResultSet rs = ps.executeQuery()) {
+        hasKey = rs.next();
+      }
+    }
+    if (!hasKey) {
+      byte[] key = new byte[32];
+      random.nextBytes(key);
+      int inserted;
+      try (PreparedStatement ps = c.prepareStatement(INSERT_SUBJECT_KEY)) {
+        ps.setString(1, subjectId);
+        ps.setBytes(2, key);
+        inserted = ps.executeUpdate();
+      }
+      if (inserted != 1) {
+        try (PreparedStatement ps = c.prepareStatement(SELECT_SUBJECT_KEY)) {
+          ps.setString(1, subjectId);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              throw new IllegalStateException("subject key neither inserted nor found");
+            }
+          }
+        }
+      }
+    }
+    long sequence;
+    String previousHash;
+    try (PreparedStatement ps = c.prepareStatement(LOCK_CONSENT_HEAD);
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new IllegalStateException("tc_consent_chain_head has no row");
+      }
+      sequence = rs.getLong("last_sequence") + 1;
+      previousHash = rs.getString("last_hash");
+    }
+    byte[] sealed = new byte[SEALED_BYTES];
+    random.nextBytes(sealed);
+    byte[] hash = new byte[32];
+    random.nextBytes(hash);
+    String hashHex = HexFormat.of().formatHex(hash);
+    try (PreparedStatement ps = c.prepareStatement(APPEND_CONSENT)) {
+      ps.setLong(1, sequence);
+      ps.setString(2, subjectId);
+      ps.setString(3, "GRANTED");
+      ps.setString(4, "TERMS_OF_SALE");
+      ps.setString(5, JdbcCheckoutBenchmark.TERMS);
+      ps.setString(6, ZERO_HASH);
+      ps.setString(7, "checkout");
+      ps.setString(8, orderId);
+      ps.setObject(9, utc(recordedAt));
+      ps.setString(10, Base64.getEncoder().encodeToString(sealed));
+      ps.setString(11, previousHash);
+      ps.setString(12, hashHex);
+      ps.setLong(13, sequence);
+      ps.setString(14, hashHex);
+      if (ps.executeUpdate() != 1) {
+        throw new IllegalStateException("tc_consent_chain_head has no row");
+      }
+    }
+  }
+
+  /** HMAC-SHA256 of the lower-case address under the secret, as 64 hex digits. */
+  private static String hmacHex(byte[] secret, String email) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      return HexFormat.of()
+          .formatHex(mac.doFinal(email.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 is on every Java platform", e);
+    }
   }
 
   private static void begin(Connection c) throws SQLException {

@@ -6,6 +6,7 @@ import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.checkout.Checkout;
 import dev.tinycheckout.checkout.CheckoutRequest;
 import dev.tinycheckout.checkout.CheckoutResult;
+import dev.tinycheckout.consent.ConsentAudit;
 import dev.tinycheckout.idempotency.IdempotencyKey;
 import dev.tinycheckout.jdbc.JdbcDialect;
 import dev.tinycheckout.jdbc.JdbcMigrator;
@@ -15,6 +16,7 @@ import dev.tinycheckout.payment.TestPaymentGateway;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -71,6 +73,10 @@ public class JdbcCheckoutBenchmark {
   static final long STOCK = 1_000_000_000_000L;
   static final String TERMS = "2026-11-01";
   static final String SCOPE = "bench";
+
+  /** The consent subject secret of both checkouts: fixed, as a shop configures one. */
+  static final byte[] SUBJECT_SECRET =
+      "tinycheckout-benchmark-subject-secret-0123456789".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * {@code true} (the default): {@code fsync} and {@code synchronous_commit} on, as in production,
@@ -144,8 +150,9 @@ public class JdbcCheckoutBenchmark {
             .storage(storage)
             .paymentGateway(new TestPaymentGateway())
             .termsVersion(TERMS)
+            .consentAudit(ConsentAudit.builder(storage).subjectSecret(SUBJECT_SECRET).build())
             .build();
-    bare = new BareJdbcCheckout(pool);
+    bare = new BareJdbcCheckout(pool, SUBJECT_SECRET);
   }
 
   /**
