@@ -3,6 +3,7 @@ package dev.tinycheckout.consent;
 import dev.tinycheckout.StorageException;
 import dev.tinycheckout.ValidationException;
 import dev.tinycheckout.order.Email;
+import dev.tinycheckout.order.OrderId;
 import dev.tinycheckout.store.CheckoutStorage;
 import dev.tinycheckout.store.StorageTransaction;
 import dev.tinycheckout.store.UnitOfWork;
@@ -40,6 +41,11 @@ import org.slf4j.LoggerFactory;
  *       kept outside the database, which is what catches a truncated or rewritten tail.
  *   <li>{@link #export} returns everything recorded about one email, opened; {@link #erase} deletes
  *       the subject's key, after which the entries still verify but their personal data is gone.
+ *   <li>With a {@linkplain Builder#checkpointSigner checkpoint signer}: {@link #checkpoint()} signs
+ *       the root of the Merkle tree over the verified trail, {@link #witnessFor} gives a customer
+ *       their order's entries with proofs against it (for the receipt), and {@link
+ *       #consistencyProof} shows an auditor that a later checkpoint only appended to an earlier
+ *       one. See <a href="#certify">Certifying</a>.
  * </ul>
  *
  * <p>The subject secret keys the pseudonyms: {@code SubjectId = HMAC-SHA256(secret, UTF-8 bytes of
@@ -49,7 +55,36 @@ import org.slf4j.LoggerFactory;
  * before a restart or by another instance. Whoever holds the secret can test a guessed email
  * against the trail; whoever holds only the database cannot.
  *
- * <p>Thread-safe; build one per shop and share it.
+ * <h2 id="certify">Certifying: checkpoints, witnesses and their cost</h2>
+ *
+ * <p>Only a chain-verified prefix of the trail is ever signed or proven. The audit keeps the Merkle
+ * tree of the entries it has verified in memory and extends it on each call with the entries
+ * appended since, in pages of {@linkplain Builder#pageSize pageSize} (each page one short
+ * transaction, after one transaction that reads the store's head): each new entry must be the next
+ * number, match its own hash and link to the entry before, the first of them to the last entry
+ * verified earlier, and the store's head must be an entry that was verified. Otherwise nothing is
+ * signed: the call throws an {@link IllegalStateException} that names the entry and the kind of
+ * break ({@link ChainBreak.Reason}).
+ *
+ * <p>The cost: the first call after start reads and hashes the whole trail once, as {@link
+ * #verify()} does (about {@code n / pageSize} transactions and {@code 3n} SHA-256 computations);
+ * every later call two transactions plus the entries appended since. A root or a proof then costs
+ * {@code O(log n)} hashes, a signature one Ed25519 operation, and a checkpoint is signed again only
+ * when the trail has grown. The tree takes about 64 bytes of heap per entry (64 MB per million).
+ *
+ * <p>Across restarts: a new instance verifies the trail from scratch, so a trail rewritten
+ * consistently while it was down would verify. Give every instance the last checkpoint the shop
+ * published ({@link Builder#trustedCheckpoint}), and it certifies nothing unless the trail still
+ * has that checkpoint's root at that size.
+ *
+ * <p>What the incremental check cannot see: an entry changed in place after it was verified and
+ * certified (the tree keeps the hash that was verified, so later checkpoints still certify the
+ * trail as it was, and the published checkpoints contradict the changed store). {@link #verify()}
+ * finds it, and {@link #witnessFor} refuses to prove a changed entry. Run {@link #verify()}
+ * regularly anyway.
+ *
+ * <p>Thread-safe; build one per shop and share it. Calls that certify take one lock while they read
+ * the store, so concurrent callers wait for one refresh.
  */
 public final class ConsentAudit {
   /** The fewest bytes a subject secret may have. */
@@ -58,12 +93,22 @@ public final class ConsentAudit {
   private static final Logger LOG = LoggerFactory.getLogger(ConsentAudit.class);
   private static final int ATTEMPTS = 5;
 
+  /**
+   * The checkpoint origin when neither an {@linkplain Builder#origin origin} nor a {@linkplain
+   * Builder#checkpointSigner signer} is given: {@value}. With a signer, its key name is the
+   * default, as C2SP signed notes expect.
+   */
+  public static final String DEFAULT_ORIGIN = "tinycheckout/consent";
+
   private final CheckoutStorage storage;
   private final SecretKeySpec secret;
   // Initialised once and cloned per call: looking a Mac up costs more than computing it.
   private final Mac prototype;
   private final Clock clock;
   private final int pageSize;
+  private final @Nullable CheckpointSigner signer;
+  private final String origin;
+  private final CertifiedTrail certified;
 
   private ConsentAudit(Builder b) {
     this.storage = b.storage;
@@ -82,6 +127,13 @@ public final class ConsentAudit {
     this.prototype = prototypeMac(secret);
     this.clock = b.clock;
     this.pageSize = b.pageSize;
+    this.signer = b.signer;
+    String o = b.origin;
+    CheckpointSigner k = b.signer;
+    this.origin = o != null ? o : k != null ? k.name() : DEFAULT_ORIGIN;
+    SignedCheckpoint anchor = b.trusted;
+    this.certified =
+        new CertifiedTrail(this::transact, pageSize, anchor == null ? null : anchor.checkpoint());
   }
 
   /**
@@ -207,6 +259,87 @@ public final class ConsentAudit {
    */
   public ConsentHead head() {
     return transact(tx -> tx.consents().head());
+  }
+
+  /**
+   * Signs a checkpoint of the whole verified trail: the root of the Merkle tree over the chain
+   * hashes of entries 1 to {@code n} ({@link MerkleTree}; leaf index = sequence - 1), {@code n}
+   * being the last entry in the store when it verifies. Verifies what was appended since the last
+   * call first (see <a href="#certify">Certifying</a>) and refuses to sign if it does not verify.
+   * Signs again only when the trail has grown: without new entries, the same signed checkpoint
+   * comes back.
+   *
+   * <p>Publish it outside the database (see {@link SignedCheckpoint}).
+   *
+   * @return the signed checkpoint, of origin {@link #origin()}
+   * @throws IllegalStateException if no {@linkplain Builder#checkpointSigner signer} is configured,
+   *     or if the trail does not verify up to the store's head (the message names the entry and the
+   *     {@link ChainBreak.Reason}); nothing is signed then
+   * @throws StorageException if the storage fails
+   */
+  public SignedCheckpoint checkpoint() {
+    return certified.checkpoint(requireSigner("checkpoint()"), origin);
+  }
+
+  /**
+   * A customer's witness for one order: a fresh {@link #checkpoint()} and, for each entry recorded
+   * with the order ({@link ConsentLog#findByOrder}), the entry with every field and its inclusion
+   * proof against that checkpoint. Put its {@link ConsentWitness#text()} into the order receipt.
+   *
+   * <p>Each entry must be intact and the very entry verified at its sequence number (not one
+   * replaced since), or nothing is proven.
+   *
+   * @param orderId the order
+   * @return the witness; empty if the trail holds no entry of the order
+   * @throws IllegalStateException if no {@linkplain Builder#checkpointSigner signer} is configured,
+   *     if the trail does not verify, if an entry of the order was changed after it was verified,
+   *     or if the order has more than {@value ConsentWitness#MAX_ENTRIES} entries
+   * @throws StorageException if the storage fails
+   */
+  public Optional<ConsentWitness> witnessFor(OrderId orderId) {
+    Objects.requireNonNull(orderId, "orderId");
+    return certified.witness(orderId, requireSigner("witnessFor(orderId)"), origin);
+  }
+
+  /**
+   * The consistency proof that the verified trail of {@code newSize} entries only appended to the
+   * one of {@code oldSize}: for an auditor holding two signed checkpoints of those sizes ({@link
+   * CheckpointVerifier#verifyConsistency(SignedCheckpoint, SignedCheckpoint, ConsistencyProof)}).
+   * Verifies what was appended since the last call first if {@code newSize} is beyond it. Needs no
+   * signer.
+   *
+   * @param oldSize the older checkpoint's size, at least 1
+   * @param newSize the newer checkpoint's size, larger, at most the verified trail's size
+   * @return the proof (RFC 9162 §2.1.4)
+   * @throws ConsentProofException with reason {@link ConsentProofException.Reason#WRONG_SIZE}
+   *     unless {@code 0 < oldSize < newSize} and the trail has verified {@code newSize} entries
+   * @throws IllegalStateException if the trail does not verify
+   * @throws StorageException if the storage fails
+   */
+  public ConsistencyProof consistencyProof(long oldSize, long newSize) {
+    return certified.consistencyProof(oldSize, newSize);
+  }
+
+  /**
+   * The origin line of this audit's checkpoints: the {@linkplain Builder#origin configured} one,
+   * else the signer's key name, else {@value #DEFAULT_ORIGIN}.
+   *
+   * @return the origin
+   */
+  public String origin() {
+    return origin;
+  }
+
+  private CheckpointSigner requireSigner(String method) {
+    CheckpointSigner k = signer;
+    if (k == null) {
+      throw new IllegalStateException(
+          method
+              + " needs a checkpoint signer, and this ConsentAudit has none: build it with"
+              + " ConsentAudit.builder(storage).checkpointSigner(CheckpointSigner.fromPkcs8(name,"
+              + " key)), the key kept outside the consent database");
+    }
+    return k;
   }
 
   /**
@@ -355,6 +488,9 @@ public final class ConsentAudit {
     private byte @Nullable [] secret;
     private Clock clock = Clock.systemUTC();
     private int pageSize = 1000;
+    private @Nullable CheckpointSigner signer;
+    private @Nullable String origin;
+    private @Nullable SignedCheckpoint trusted;
 
     private Builder(CheckoutStorage storage) {
       this.storage = storage;
@@ -393,7 +529,8 @@ public final class ConsentAudit {
     }
 
     /**
-     * Sets how many entries {@link #verify()} reads per transaction (default 1000).
+     * Sets how many entries {@link #verify()} and the certifying calls read per transaction
+     * (default 1000).
      *
      * @param entries 1 to 10 000
      * @return this builder
@@ -408,11 +545,79 @@ public final class ConsentAudit {
     }
 
     /**
+     * Sets the key that signs checkpoints, which {@link ConsentAudit#checkpoint()} and {@link
+     * ConsentAudit#witnessFor} need (by default there is none and they throw). Keep its private key
+     * out of the consent database; publish its {@link CheckpointSigner#verifierKey()}.
+     *
+     * @param signer the signer, by convention named like the origin
+     * @return this builder
+     */
+    public Builder checkpointSigner(CheckpointSigner signer) {
+      this.signer = Objects.requireNonNull(signer, "signer");
+      return this;
+    }
+
+    /**
+     * Sets the origin line of the checkpoints, the log's identity, such as {@code
+     * shop.example/consent} (a schema-less URL of the shop). By default the signer's key name,
+     * which C2SP signed notes expect to be the origin; else {@value ConsentAudit#DEFAULT_ORIGIN}.
+     * Never change it once checkpoints were published.
+     *
+     * @param origin 1 to 255 visible ASCII characters without {@code +}
+     * @return this builder
+     * @throws ValidationException with field {@code origin} if it is not valid
+     */
+    public Builder origin(String origin) {
+      Objects.requireNonNull(origin, "origin");
+      this.origin = Notes.requireName("origin", origin);
+      return this;
+    }
+
+    /**
+     * Sets the last checkpoint the shop published, so that this audit certifies nothing unless the
+     * trail it verifies still has that checkpoint's root at that size (by default there is none).
+     * Give it to every instance at start: an instance verifies the trail from scratch, and without
+     * this anchor it would sign a trail that was rewritten consistently while it was down, a fork
+     * that every customer's earlier receipt would contradict. Checked once, on the first call that
+     * certifies ({@code O(log n)} hashes); {@link ConsentAudit#checkpoint()} and {@link
+     * ConsentAudit#witnessFor} throw an {@link IllegalStateException} ({@link
+     * ChainBreak.Reason#REWRITTEN} or {@link ChainBreak.Reason#TRUNCATED}) if it does not hold.
+     *
+     * @param checkpoint a checkpoint this shop signed and published, of the same origin; its
+     *     signature is checked by {@link #build()} if a signer is set
+     * @return this builder
+     */
+    public Builder trustedCheckpoint(SignedCheckpoint checkpoint) {
+      this.trusted = Objects.requireNonNull(checkpoint, "checkpoint");
+      return this;
+    }
+
+    /**
      * Builds the audit; logs a warning if no subject secret was set.
      *
      * @return the audit
+     * @throws ValidationException with field {@code trustedCheckpoint} if the {@linkplain
+     *     #trustedCheckpoint trusted checkpoint} is of another origin than the audit's
+     * @throws ConsentProofException if a signer is set and did not sign the trusted checkpoint
      */
     public ConsentAudit build() {
+      SignedCheckpoint anchor = trusted;
+      if (anchor != null) {
+        CheckpointSigner k = signer;
+        String o = origin != null ? origin : k != null ? k.name() : DEFAULT_ORIGIN;
+        if (!anchor.checkpoint().origin().equals(o)) {
+          throw new ValidationException(
+              "trustedCheckpoint",
+              "is of origin '"
+                  + anchor.checkpoint().origin()
+                  + "', but this audit's checkpoints are of origin '"
+                  + o
+                  + "'");
+        }
+        if (k != null) {
+          k.verifier().verify(anchor);
+        }
+      }
       return new ConsentAudit(this);
     }
   }

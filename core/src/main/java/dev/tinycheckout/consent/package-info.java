@@ -12,6 +12,11 @@
  *       dev.tinycheckout.consent.SubjectKey keys}.
  *   <li>{@link dev.tinycheckout.consent.ConsentChain} verifies any trail offline, against a {@link
  *       dev.tinycheckout.consent.ConsentHead checkpoint} if one was kept.
+ *   <li>{@link dev.tinycheckout.consent.MerkleTree}, {@link
+ *       dev.tinycheckout.consent.CheckpointSigner} and {@link
+ *       dev.tinycheckout.consent.CheckpointVerifier} sign and check checkpoints of the trail's
+ *       Merkle tree (RFC 9162, C2SP signed notes); {@link dev.tinycheckout.consent.ConsentWitness}
+ *       is a customer's copy of their order's entries with proofs, for the receipt.
  * </ul>
  *
  * <p>The trail holds no email or name in clear: customers appear as {@link

@@ -15,6 +15,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Clock;
@@ -27,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -53,6 +55,13 @@ import org.slf4j.LoggerFactory;
  * the kind of failure and the server's reply code; never the email address, the server's reply text
  * (which often repeats the address) or the credentials, and it has no cause for the same reason.
  * This hook never logs an email address either.
+ *
+ * <p>With a {@linkplain Builder#receiptWitness receipt witness}, the receipt also carries the
+ * customer's copy of the shop's consent record for the order (such as {@code
+ * ConsentAudit.witnessFor(orderId)}'s text), under a short plain-language heading that says where
+ * the shop publishes the key to check it with. If computing it fails, the receipt goes out without
+ * it and the hook logs a warning: the receipt matters more than the extra copy, and the shop can
+ * produce a witness for the order again at any time.
  *
  * <p>Encryption: {@linkplain Builder#startTls STARTTLS} (required once on: a server that does not
  * offer it fails the delivery, nothing goes out in the clear) or {@linkplain Builder#smtps SMTPS}
@@ -99,6 +108,8 @@ public final class EmailHook implements FulfilmentHook {
   private final Duration timeout;
   private final Clock clock;
   private final Session session;
+  private final @Nullable Function<String, Optional<String>> receiptWitness;
+  private final @Nullable URI witnessKeyPage;
 
   private EmailHook(Builder b, String host, InternetAddress from) {
     this.name = b.name;
@@ -114,6 +125,8 @@ public final class EmailHook implements FulfilmentHook {
     this.ordered = b.ordered;
     this.timeout = b.timeout;
     this.clock = b.clock;
+    this.receiptWitness = b.receiptWitness;
+    this.witnessKeyPage = b.witnessKeyPage;
     Properties props = new Properties();
     String p = "mail." + protocol + ".";
     props.setProperty("mail.transport.protocol", protocol);
@@ -254,7 +267,7 @@ public final class EmailHook implements FulfilmentHook {
     String body;
     if (placed) {
       subject = shopName + ": your order " + orderId;
-      body = receipt(payload, order, orderId);
+      body = receipt(payload, order, orderId, witness(delivery, orderId));
     } else {
       subject = shopName + ": your withdrawal from order " + orderId;
       body = withdrawal(payload, orderId);
@@ -303,7 +316,32 @@ public final class EmailHook implements FulfilmentHook {
     }
   }
 
-  private String receipt(Object payload, Object order, String orderId) {
+  /**
+   * The receipt's witness text, if one is configured and could be computed; a failure is logged
+   * (without any address: the function is given the order id only) and the receipt goes without.
+   */
+  private Optional<String> witness(Delivery delivery, String orderId) {
+    Function<String, Optional<String>> function = receiptWitness;
+    if (function == null) {
+      return Optional.empty();
+    }
+    try {
+      return Objects.requireNonNull(function.apply(orderId), "the receipt witness returned null")
+          .filter(text -> !text.isBlank());
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "email {}: the receipt of order {} goes out without its consent witness, which could"
+              + " not be computed (delivery {}, attempt {})",
+          name,
+          orderId,
+          delivery.deliveryId(),
+          delivery.attempt(),
+          e);
+      return Optional.empty();
+    }
+  }
+
+  private String receipt(Object payload, Object order, String orderId, Optional<String> witness) {
     StringBuilder text = new StringBuilder();
     text.append("Thank you for your order.\n\n");
     text.append("Order: ").append(orderId).append('\n');
@@ -325,7 +363,23 @@ public final class EmailHook implements FulfilmentHook {
       lines.forEach(line -> text.append(line).append('\n'));
     }
     money(order, "total").ifPresent(total -> text.append("\nTotal: ").append(total).append('\n'));
-    text.append("\nKeep this email: it is your receipt.\n\n").append(shopName).append('\n');
+    text.append("\nKeep this email: it is your receipt.\n");
+    witness.ifPresent(
+        block -> {
+          text.append("\nYour copy of our consent record\n")
+              .append("-------------------------------\n")
+              .append("Below is what we recorded when you placed this order: what you agreed to,\n")
+              .append("and when. We signed it, with a proof that it is part of our whole consent\n")
+              .append("record. Keep it with this receipt. You, or anyone you ask, can check it\n")
+              .append("with the key we publish at:\n\n  ")
+              .append(witnessKeyPage)
+              .append("\n\nIf we ever changed or removed these entries, the check would fail.\n\n")
+              .append(block);
+          if (!block.endsWith("\n")) {
+            text.append('\n');
+          }
+        });
+    text.append('\n').append(shopName).append('\n');
     return text.toString();
   }
 
@@ -475,6 +529,8 @@ public final class EmailHook implements FulfilmentHook {
     private Duration writeTimeout = DEFAULT_SOCKET_TIMEOUT;
     private Duration timeout = DEFAULT_TIMEOUT;
     private Clock clock = Clock.systemUTC();
+    private @Nullable Function<String, Optional<String>> receiptWitness;
+    private @Nullable URI witnessKeyPage;
 
     private Builder() {}
 
@@ -704,6 +760,45 @@ public final class EmailHook implements FulfilmentHook {
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Appends the customer's copy of the shop's consent record to each order receipt (by default
+     * there is none), such as
+     *
+     * <pre>{@code
+     * .receiptWitness(
+     *     orderId -> audit.witnessFor(OrderId.parse(orderId)).map(ConsentWitness::text),
+     *     URI.create("https://shop.example/consent-key"))
+     * }</pre>
+     *
+     * <p>The text goes under the heading "Your copy of our consent record" and a few lines that
+     * tell the customer what it is and that it can be checked with the key published at {@code
+     * keyPage}. The function runs in the delivery, before the mail is built, on every attempt. If
+     * it throws (a {@link RuntimeException}) or returns null, the receipt goes out without the
+     * witness and the hook logs a warning with the exception, so the exception's message must not
+     * hold personal data ({@code ConsentAudit}'s hold none); if it returns empty or blank text, the
+     * receipt just has no witness.
+     *
+     * @param witnessText from the order id (as in the event payload) to the witness text, or empty
+     * @param keyPage the page where the shop publishes its checkpoint verifier key and how to check
+     *     a witness: an absolute {@code https} (or {@code http}) URI
+     * @return this builder
+     * @throws ValidationException with field {@code keyPage} if it is not such a URI
+     */
+    public Builder receiptWitness(Function<String, Optional<String>> witnessText, URI keyPage) {
+      Objects.requireNonNull(witnessText, "witnessText");
+      Objects.requireNonNull(keyPage, "keyPage");
+      String scheme = keyPage.getScheme();
+      if (!keyPage.isAbsolute()
+          || keyPage.getHost() == null
+          || !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))) {
+        throw new ValidationException(
+            "keyPage", "must be an absolute https or http URI, but was '" + keyPage + "'");
+      }
+      this.receiptWitness = witnessText;
+      this.witnessKeyPage = keyPage;
       return this;
     }
 

@@ -22,13 +22,17 @@ import java.io.Writer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -298,6 +302,81 @@ class EmailHookTest {
     assertThat(EmailHook.money(Json.parse("{\"m\":{\"amount\":-5,\"currency\":\"USD\"}}"), "m"))
         .contains("USD -0.05");
     assertThat(EmailHook.money(Json.parse("{}"), "m")).isEmpty();
+  }
+
+  private static final URI KEY_PAGE = URI.create("https://shop.example/consent-key");
+
+  private static String body(MimeMessage mail) throws Exception {
+    return ((String) mail.getContent()).replace("\r\n", "\n");
+  }
+
+  @Test
+  void aReceiptWithAWitnessCarriesItUnderAPlainHeadingThatSaysWhereToCheckIt() throws Exception {
+    List<String> asked = new CopyOnWriteArrayList<>();
+    EmailHook email =
+        hook()
+            .receiptWitness(
+                orderId -> {
+                  asked.add(orderId);
+                  return Optional.of("WITNESS of " + orderId + "\nsecond line");
+                },
+                KEY_PAGE)
+            .build();
+
+    email.handle(delivery(OutboxEvent.ORDER_PLACED, PLACED_PAYLOAD, 1));
+    email.handle(delivery(OutboxEvent.ORDER_WITHDRAWN, WITHDRAWN_PAYLOAD, 1));
+
+    assertThat(asked).as("asked for the receipt only").containsExactly(ORDER_ID);
+    MimeMessage[] received = greenMail.getReceivedMessages();
+    assertThat(body(received[0]))
+        .contains("Total: EUR 3.49\n\nKeep this email: it is your receipt.\n")
+        .contains("\nYour copy of our consent record\n")
+        .contains("with the key we publish at:\n\n  " + KEY_PAGE + "\n")
+        .endsWith("\n\nWITNESS of " + ORDER_ID + "\nsecond line\n\nExample Shop");
+    assertThat(body(received[1])).doesNotContain("consent record");
+  }
+
+  @Test
+  void aWitnessThatCannotBeComputedLeavesTheReceiptWithoutItRatherThanUnsent() throws Exception {
+    EmailHook email =
+        hook()
+            .receiptWitness(
+                orderId -> {
+                  throw new IllegalStateException("the consent trail does not verify");
+                },
+                KEY_PAGE)
+            .build();
+
+    email.handle(delivery(OutboxEvent.ORDER_PLACED, PLACED_PAYLOAD, 1));
+
+    assertThat(greenMail.getReceivedMessages()).hasSize(1);
+    assertThat(body(greenMail.getReceivedMessages()[0]))
+        .contains("Total: EUR 3.49")
+        .contains("it is your receipt")
+        .doesNotContain("consent record");
+  }
+
+  @Test
+  void anEmptyOrBlankWitnessLeavesOutTheSection() throws Exception {
+    for (Optional<String> none : List.of(Optional.<String>empty(), Optional.of(" \n"))) {
+      EmailHook email = hook().receiptWitness(orderId -> none, KEY_PAGE).build();
+
+      email.handle(delivery(OutboxEvent.ORDER_PLACED, PLACED_PAYLOAD, 1));
+    }
+
+    assertThat(greenMail.getReceivedMessages())
+        .hasSize(2)
+        .allSatisfy(mail -> assertThat(body(mail)).doesNotContain("consent record"));
+  }
+
+  @Test
+  void theWitnessKeyPageMustBeAnAbsoluteWebAddress() {
+    for (String page : List.of("/consent-key", "ftp://shop.example/key", "https:key")) {
+      assertThatThrownBy(
+              () -> EmailHook.builder().receiptWitness(id -> Optional.empty(), URI.create(page)))
+          .isInstanceOfSatisfying(
+              ValidationException.class, e -> assertThat(e.field()).isEqualTo("keyPage"));
+    }
   }
 
   /** Speaks just enough SMTP to refuse every recipient the way real servers do, address and all. */

@@ -7,9 +7,20 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
+import dev.tinycheckout.consent.CheckpointSigner;
+import dev.tinycheckout.consent.CheckpointVerifier;
+import dev.tinycheckout.consent.ConsentAction;
+import dev.tinycheckout.consent.ConsentAudit;
+import dev.tinycheckout.consent.ConsentEvidence;
+import dev.tinycheckout.consent.ConsentHash;
+import dev.tinycheckout.consent.ConsentPurpose;
+import dev.tinycheckout.consent.ConsentWitness;
 import dev.tinycheckout.fulfilment.Delivery;
 import dev.tinycheckout.fulfilment.FulfilmentHooks;
 import dev.tinycheckout.fulfilment.OutboxEvent;
+import dev.tinycheckout.memory.InMemoryStorage;
+import dev.tinycheckout.order.Email;
+import dev.tinycheckout.order.OrderId;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,6 +30,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -41,7 +54,7 @@ class ReadmeTest {
         Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL)
             .matcher(Files.readString(Path.of("README.md")));
     String code = Files.readString(SOURCE);
-    for (String tag : List.of("send", "receive", "email", "rabbitmq", "nats")) {
+    for (String tag : List.of("send", "receive", "email", "witness", "rabbitmq", "nats")) {
       assertThat(blocks.find()).as("a ```java block for " + tag).isTrue();
       String begin = "// tag::" + tag + "[]\n";
       String tagged =
@@ -150,6 +163,67 @@ class ReadmeTest {
       email.handle(
           EmailHookTest.delivery(OutboxEvent.ORDER_PLACED, EmailHookTest.PLACED_PAYLOAD, 1));
       assertThat(greenMail.getReceivedMessages()).hasSize(1);
+    } finally {
+      greenMail.stop();
+    }
+  }
+
+  @Test
+  void theReceiptWitnessOfTheReadmeAppendsTheCustomersConsentRecordToTheReceipt() throws Exception {
+    GreenMail greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+    greenMail.start();
+    try {
+      InMemoryStorage storage = InMemoryStorage.create();
+      String smtpHost = "127.0.0.1";
+      int smtpPort = greenMail.getSmtp().getPort();
+      byte[] subjectSecret = new byte[32];
+      new SecureRandom().nextBytes(subjectSecret);
+      byte[] privateKey = CheckpointSigner.generate("shop.example/consent").privateKeyPkcs8();
+
+      // tag::witness[]
+      ConsentAudit audit =
+          ConsentAudit.builder(storage)
+              .subjectSecret(subjectSecret) // 32 random bytes or more, kept out of the database
+              .checkpointSigner(CheckpointSigner.fromPkcs8("shop.example/consent", privateKey))
+              .build();
+      EmailHook email =
+          EmailHook.builder()
+              .host(smtpHost)
+              .port(smtpPort)
+              .from("Example Shop <shop@example.com>")
+              .shopName("Example Shop")
+              .receiptWitness(
+                  orderId -> audit.witnessFor(OrderId.parse(orderId)).map(ConsentWitness::text),
+                  URI.create("https://shop.example/consent-key")) // the published verifier key
+              .build();
+      // …and give the same audit to the checkout: Checkout.builder().consentAudit(audit)
+      // end::witness[]
+
+      OrderId orderId = OrderId.generate(Clock.systemUTC());
+      storage.inTransaction(
+          tx ->
+              audit.append(
+                  tx,
+                  ConsentEvidence.of(
+                      Email.of("ann@example.com"),
+                      ConsentAction.GRANTED,
+                      ConsentPurpose.TERMS_OF_SALE,
+                      "2026-11-01",
+                      ConsentHash.ZERO,
+                      ConsentEvidence.CHANNEL_CHECKOUT,
+                      orderId,
+                      Instant.now())));
+      email.handle(
+          EmailHookTest.delivery(
+              OutboxEvent.ORDER_PLACED,
+              EmailHookTest.PLACED_PAYLOAD.replace(EmailHookTest.ORDER_ID, orderId.toString()),
+              1));
+      String body = (String) greenMail.getReceivedMessages()[0].getContent();
+      ConsentWitness witness = ConsentWitness.parse(body);
+      assertThat(witness.orderId()).isEqualTo(orderId);
+      witness.verify(
+          CheckpointVerifier.fromVerifierKey(
+              CheckpointSigner.fromPkcs8("shop.example/consent", privateKey).verifierKey()));
     } finally {
       greenMail.stop();
     }
