@@ -44,7 +44,8 @@ public final class JdbcMigrator {
           "V1__tinycheckout_core.sql",
           "V2__tinycheckout_deliveries.sql",
           "V3__tinycheckout_delivery_indexes.sql",
-          "V4__tinycheckout_consent_chain.sql");
+          "V4__tinycheckout_consent_chain.sql",
+          "V5__tinycheckout_consent_staging.sql");
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcMigrator.class);
   private static final ReentrantLock JVM_LOCK = new ReentrantLock();

@@ -735,6 +735,146 @@ final class JdbcTransaction implements StorageTransaction {
           });
     }
 
+    private static final String STAGED_COLUMNS =
+        "subject_id, action, purpose, terms_version, terms_hash, channel, order_id, recorded_at,"
+            + " sealed_personal_data";
+
+    @Override
+    public void stage(ConsentDraft draft) {
+      Objects.requireNonNull(draft, "draft");
+      sql(
+          () -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO tc_consent_staged ("
+                        + STAGED_COLUMNS
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+              ps.setString(1, draft.subjectId().value());
+              ps.setString(2, draft.action().name());
+              ps.setString(3, draft.purpose().name());
+              ps.setString(4, draft.termsVersion());
+              ps.setString(5, draft.termsHash().hex());
+              ps.setString(6, draft.channel());
+              ps.setString(7, draft.orderId().toString());
+              d.setInstant(ps, 8, draft.recordedAt());
+              ps.setString(9, draft.sealedPersonalData());
+              ps.executeUpdate();
+            }
+            return Boolean.TRUE;
+          });
+    }
+
+    @Override
+    public List<ConsentEntry> chainStaged(int max) {
+      if (max < 1 || max > MAX_PAGE) {
+        throw new IllegalArgumentException("max must be 1 to " + MAX_PAGE + ", but was " + max);
+      }
+      return sql(
+          () -> {
+            ConsentHead head = lockedHead;
+            lockedHead = null;
+            if (head == null) {
+              head = lockHead();
+            }
+            // Read after the head lock is ours: a chainer that held it before has committed, so
+            // what it chained is gone from here. (A plain read: on MySQL its snapshot starts now;
+            // a locking read would also lock the gap new stages insert into.)
+            List<Long> stageNos = new ArrayList<>();
+            List<ConsentDraft> drafts = new ArrayList<>();
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT stage_no, "
+                        + STAGED_COLUMNS
+                        + " FROM tc_consent_staged ORDER BY stage_no LIMIT "
+                        + max)) {
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  stageNos.add(rs.getLong("stage_no"));
+                  drafts.add(stagedDraft(rs));
+                }
+              }
+            }
+            if (drafts.isEmpty()) {
+              lockedHead = head;
+              return List.<ConsentEntry>of();
+            }
+            List<ConsentEntry> entries = new ArrayList<>(drafts.size());
+            ConsentHash previous = head.hash();
+            long sequence = head.sequence();
+            for (ConsentDraft draft : drafts) {
+              ConsentEntry entry = ConsentEntry.chain(draft, ++sequence, previous);
+              entries.add(entry);
+              previous = entry.hash();
+            }
+            try (PreparedStatement ps = c.prepareStatement(INSERT_ENTRY)) {
+              for (ConsentEntry entry : entries) {
+                bindEntry(ps, entry);
+                ps.addBatch();
+              }
+              ps.executeBatch();
+            } catch (SQLException e) {
+              if (d.isDuplicate(e)) {
+                throw new IllegalStateException(
+                    "a consent entry from "
+                        + entries.get(0).sequence()
+                        + " on exists already, past the head in tc_consent_chain_head: the trail"
+                        + " was changed outside tinycheckout; ConsentAudit.verify() names the break",
+                    e);
+              }
+              throw e;
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM tc_consent_staged WHERE stage_no = ?")) {
+              for (long stageNo : stageNos) {
+                ps.setLong(1, stageNo);
+                ps.addBatch();
+              }
+              int[] counts = ps.executeBatch();
+              for (int i = 0; i < counts.length; i++) {
+                if (counts[i] == 0) {
+                  throw new IllegalStateException(
+                      "staged consent draft "
+                          + stageNos.get(i)
+                          + " vanished while it was being chained: only a chainer holding the head"
+                          + " lock may delete from tc_consent_staged");
+                }
+              }
+            }
+            ConsentEntry last = entries.get(entries.size() - 1);
+            try (PreparedStatement ps = c.prepareStatement(ADVANCE_HEAD)) {
+              bindHead(ps, 1, last);
+              requireHeadRow(ps.executeUpdate());
+            }
+            lockedHead = last.asHead();
+            return List.copyOf(entries);
+          });
+    }
+
+    private ConsentDraft stagedDraft(ResultSet rs) throws SQLException {
+      long stageNo = rs.getLong("stage_no");
+      try {
+        return new ConsentDraft(
+            SubjectId.of(rs.getString("subject_id")),
+            ConsentAction.valueOf(rs.getString("action")),
+            ConsentPurpose.valueOf(rs.getString("purpose")),
+            rs.getString("terms_version"),
+            ConsentHash.fromHex(rs.getString("terms_hash")),
+            rs.getString("channel"),
+            OrderId.parse(rs.getString("order_id")),
+            d.getInstant(rs, "recorded_at"),
+            rs.getString("sealed_personal_data"));
+      } catch (ValidationException | IllegalArgumentException e) {
+        throw new IllegalStateException(
+            "staged consent draft "
+                + stageNo
+                + " in tc_consent_staged is not valid ("
+                + e.getMessage()
+                + "): it was changed outside tinycheckout; nothing is chained until it is"
+                + " repaired or removed (docs/compliance.md#staging)",
+            e);
+      }
+    }
+
     /** Reads the head under a row lock held until the transaction ends (SQLite: its write lock). */
     private ConsentHead lockHead() throws SQLException {
       try (PreparedStatement ps = c.prepareStatement(SELECT_HEAD + d.forUpdate());

@@ -268,4 +268,85 @@ class JdbcConsentLogTest {
     assertThat(head(storage)).isEqualTo(one.asHead());
     assertThat(readAll(storage)).containsExactly(one, forged);
   }
+
+  /**
+   * The point of staging: a transaction that stages does not wait for one that holds the head lock
+   * (as a chaining or appending transaction does until it commits). SQLite has one writer at a time
+   * whatever the tables, so it is left out.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = TestDatabase.class,
+      names = {"H2", "POSTGRES", "POSTGRES_LOCAL", "MARIADB"})
+  void stagingDoesNotWaitForATransactionThatHoldsTheHeadLock(TestDatabase db) throws Exception {
+    JdbcStorage storage = db.freshStorage();
+    CountDownLatch headLocked = new CountDownLatch(1);
+    CountDownLatch staged = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Boolean> holder =
+          pool.submit(
+              () ->
+                  storage.inTransaction(
+                      tx -> {
+                        tx.consents().append(draft(1, ORDER_A, T0));
+                        headLocked.countDown();
+                        try {
+                          // Holds the head lock until the stage below has committed, or gives up.
+                          return staged.await(60, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                          return false;
+                        }
+                      }));
+      assertThat(headLocked.await(60, TimeUnit.SECONDS)).isTrue();
+      Future<?> stager =
+          pool.submit(
+              () -> {
+                storage.inTransaction(
+                    tx -> {
+                      tx.consents().stage(draft(2, ORDER_B, T0));
+                      return Boolean.TRUE;
+                    });
+                staged.countDown();
+              });
+      stager.get(90, TimeUnit.SECONDS);
+      assertThat(holder.get(90, TimeUnit.SECONDS))
+          .as("the stage committed while the head lock was held")
+          .isTrue();
+    } finally {
+      pool.shutdownNow();
+    }
+
+    List<ConsentEntry> chained = storage.inTransaction(tx -> tx.consents().chainStaged(100));
+    assertThat(chained).extracting(ConsentEntry::sequence).containsExactly(2L);
+    assertThat(readAll(storage))
+        .extracting(ConsentEntry::orderId)
+        .containsExactly(ORDER_A, ORDER_B);
+    assertThat(ConsentChain.verify(readAll(storage), Optional.of(head(storage))).valid()).isTrue();
+  }
+
+  /** A staged row changed into something that is no draft stops chaining, and says which row. */
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aStagedRowThatIsNoLongerADraftStopsChainingAndNamesTheRow(TestDatabase db)
+      throws SQLException {
+    JdbcStorage storage = db.freshStorage();
+    storage.inTransaction(
+        tx -> {
+          tx.consents().stage(draft(1, ORDER_A, T0));
+          return Boolean.TRUE;
+        });
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      c.setAutoCommit(true);
+      s.execute("UPDATE tc_consent_staged SET purpose = 'NOT_A_PURPOSE'");
+    }
+
+    assertThatThrownBy(() -> storage.inTransaction(tx -> tx.consents().chainStaged(10)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("staged consent draft")
+        .hasMessageContaining("changed outside tinycheckout");
+    assertThat(head(storage)).isEqualTo(ConsentHead.EMPTY);
+  }
 }

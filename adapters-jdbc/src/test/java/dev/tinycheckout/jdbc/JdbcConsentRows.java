@@ -187,7 +187,10 @@ final class JdbcConsentRows implements ConsentTamperContract.Tamperer {
         1);
   }
 
-  /** Empties the trail and the subject keys, and resets the head: a fresh database's state. */
+  /**
+   * Empties the trail, the staging area and the subject keys, and resets the head: a fresh
+   * database's state.
+   */
   void empty() {
     guarded(
         c -> {
@@ -198,6 +201,7 @@ final class JdbcConsentRows implements ConsentTamperContract.Tamperer {
                   default -> "DELETE FROM tc_consent_entry";
                 });
             s.execute("DELETE FROM tc_consent_subject_key");
+            s.execute("DELETE FROM tc_consent_staged");
             s.execute(
                 "UPDATE tc_consent_chain_head SET last_sequence = 0, last_hash = '"
                     + ConsentHash.ZERO.hex()

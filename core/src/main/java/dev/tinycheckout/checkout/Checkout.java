@@ -481,6 +481,9 @@ public final class Checkout {
       throw e;
     }
     eventsCommitted();
+    if (outcome instanceof PaymentResult.Approved) {
+      consentAudit.chainSoon();
+    }
     CheckoutResult result = result(done, false);
     LOG.info("checkout outcome={} replayed=false", result.outcome());
     return result;
@@ -516,8 +519,8 @@ public final class Checkout {
       CheckoutResponses.writeOrder(event.name("order"), paid);
       enqueueEvent(
           tx, OutboxEvent.ORDER_PLACED, paid.id().toString(), event.endObject().toString(), now);
-      // Consent last: on a database its sequence comes from one row that every paid checkout
-      // locks until commit, so the lock is held for as few statements as possible.
+      // Consent is staged, not chained: chaining takes the trail's one head lock, which a
+      // checkout would hold through its commit; ConsentAudit chains in batches after it.
       // The text hash belongs to the current version; terms changed between claim and finish
       // (a restart with new terms) leave the accepted version without a known text hash.
       ConsentHash acceptedHash =
@@ -565,7 +568,7 @@ public final class Checkout {
       CheckoutRequest request,
       ConsentHash acceptedHash,
       Instant now) {
-    consentAudit.append(
+    consentAudit.record(
         tx,
         ConsentEvidence.of(
             paid.email(),
@@ -644,6 +647,12 @@ public final class Checkout {
       // caller nothing about them.
       throw new OrderNotFoundException(orderId);
     }
+    // The order's consent entries must be in the chain, where findByOrder sees them: its checkout
+    // staged them, and they may not be chained yet. Withdrawals are rare, so this one holds the
+    // trail's head lock from here to its commit, and appends its own entry directly.
+    while (tx.consents().chainStaged(ConsentAudit.CHAIN_BATCH).size() == ConsentAudit.CHAIN_BATCH) {
+      // chain on until nothing is left staged
+    }
     List<ConsentEntry> consents = tx.consents().findByOrder(orderId);
     if (consents.stream()
         .anyMatch(
@@ -677,7 +686,7 @@ public final class Checkout {
     request.name().ifPresent(name -> event.name("name").value(name));
     enqueueEvent(
         tx, OutboxEvent.ORDER_WITHDRAWN, orderId.toString(), event.endObject().toString(), now);
-    // Consent last, as in a checkout: its sequence row is locked until commit.
+    // Consent last: this unit of work holds the head lock already.
     Optional<ConsentEntry> accepted =
         consents.stream()
             .filter(

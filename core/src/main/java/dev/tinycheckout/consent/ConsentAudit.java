@@ -20,7 +20,12 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
@@ -93,6 +98,13 @@ public final class ConsentAudit {
   private static final Logger LOG = LoggerFactory.getLogger(ConsentAudit.class);
   private static final int ATTEMPTS = 5;
 
+  /** The most staged drafts {@link #chainPending()} chains in one transaction: {@value}. */
+  public static final int CHAIN_BATCH = 1000;
+
+  private static final int CHAIN_IDLE = 0;
+  private static final int CHAIN_RUNNING = 1;
+  private static final int CHAIN_AGAIN = 2;
+
   /**
    * The checkpoint origin when neither an {@linkplain Builder#origin origin} nor a {@linkplain
    * Builder#checkpointSigner signer} is given: {@value}. With a signer, its key name is the
@@ -109,6 +121,10 @@ public final class ConsentAudit {
   private final @Nullable CheckpointSigner signer;
   private final String origin;
   private final CertifiedTrail certified;
+  private final Executor chainExecutor;
+  private final AtomicInteger chainState = new AtomicInteger(CHAIN_IDLE);
+  // Written by the chain pass only, which runs on one thread at a time.
+  private int chainFailures;
 
   private ConsentAudit(Builder b) {
     this.storage = b.storage;
@@ -134,6 +150,26 @@ public final class ConsentAudit {
     SignedCheckpoint anchor = b.trusted;
     this.certified =
         new CertifiedTrail(this::transact, pageSize, anchor == null ? null : anchor.checkpoint());
+    Executor e = b.chainExecutor;
+    this.chainExecutor = e != null ? e : defaultChainExecutor();
+  }
+
+  /**
+   * One daemon thread, started on demand and ended after a minute idle: passes never overlap, and a
+   * daemon thread never holds up the JVM's exit (what it did not chain stays staged).
+   */
+  private static Executor defaultChainExecutor() {
+    return new ThreadPoolExecutor(
+        0,
+        1,
+        1,
+        TimeUnit.MINUTES,
+        new LinkedBlockingQueue<>(),
+        task -> {
+          Thread t = new Thread(task, "tinycheckout-consent-chain");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /**
@@ -147,10 +183,14 @@ public final class ConsentAudit {
   }
 
   /**
-   * Records one consent event in the caller's transaction: derives the subject id, reads the
-   * subject's key or creates it, seals the email (and name) under it, and appends the draft to
-   * {@code tx.consents()}. The recorded time is kept to the microsecond (truncated). If the
-   * transaction rolls back, nothing of this remains, the key included.
+   * Records one consent event in the caller's transaction and chains it at once: derives the
+   * subject id, reads the subject's key or creates it, seals the email (and name) under it, and
+   * {@linkplain ConsentLog#append appends} the draft to {@code tx.consents()}, which holds the
+   * trail's head lock until the transaction ends. The recorded time is kept to the microsecond
+   * (truncated). If the transaction rolls back, nothing of this remains, the key included.
+   *
+   * <p>Appends serialise on the head lock held through each commit; on a busy shop prefer {@link
+   * #record}, which the checkout uses.
    *
    * @param tx the caller's transaction
    * @param evidence what to record
@@ -159,6 +199,32 @@ public final class ConsentAudit {
    */
   public ConsentEntry append(StorageTransaction tx, ConsentEvidence evidence) {
     Objects.requireNonNull(tx, "tx");
+    return tx.consents().append(draft(tx, evidence));
+  }
+
+  /**
+   * Records one consent event in the caller's transaction, to be chained soon after it commits: as
+   * {@link #append}, but the draft is {@linkplain ConsentLog#stage staged}, without waiting for the
+   * trail's head lock, so concurrent checkouts do not queue behind one another's commits. Call
+   * {@link #chainSoon()} after the commit (the checkout does); the entry is then chained in the
+   * background, in a batch with the others, or at the latest by the next call that reads the trail
+   * ({@link #verify()}, {@link #head()}, {@link #export}, {@link #checkpoint()}, {@link
+   * #witnessFor}, {@link #chainPending()}), which chains everything staged first.
+   *
+   * <p>Until it is chained, a staged entry is not tamper-evident: someone who can write to the
+   * database could change it unseen. Chaining soon after each commit keeps that window to
+   * milliseconds.
+   *
+   * @param tx the caller's transaction
+   * @param evidence what to record
+   * @throws StorageException if the storage fails
+   */
+  public void record(StorageTransaction tx, ConsentEvidence evidence) {
+    Objects.requireNonNull(tx, "tx");
+    tx.consents().stage(draft(tx, evidence));
+  }
+
+  private ConsentDraft draft(StorageTransaction tx, ConsentEvidence evidence) {
     Objects.requireNonNull(evidence, "evidence");
     SubjectId subject = subjectId(evidence.email());
     ConsentLog log = tx.consents();
@@ -166,17 +232,86 @@ public final class ConsentAudit {
         log.subjectKey(subject)
             .orElseGet(() -> log.subjectKeyOrCreate(subject, SubjectKey.random()));
     String sealed = PersonalDataSeal.seal(key, subject, evidence.email(), evidence.name());
-    return log.append(
-        new ConsentDraft(
-            subject,
-            evidence.action(),
-            evidence.purpose(),
-            evidence.termsVersion(),
-            evidence.termsHash(),
-            evidence.channel(),
-            evidence.orderId(),
-            evidence.recordedAt().truncatedTo(ChronoUnit.MICROS),
-            sealed));
+    return new ConsentDraft(
+        subject,
+        evidence.action(),
+        evidence.purpose(),
+        evidence.termsVersion(),
+        evidence.termsHash(),
+        evidence.channel(),
+        evidence.orderId(),
+        evidence.recordedAt().truncatedTo(ChronoUnit.MICROS),
+        sealed);
+  }
+
+  /**
+   * Chains every draft that committed transactions {@linkplain #record recorded}, in batches of up
+   * to {@value #CHAIN_BATCH}, each batch one short transaction that holds the head lock, until none
+   * is left. When it returns, everything recorded by a transaction that committed before the call
+   * is in the chain (chained by this call or by another instance). Safe to call from many threads
+   * and instances at once.
+   *
+   * @return how many entries this call chained
+   * @throws StorageException if the storage fails; what was chained stays chained
+   */
+  public long chainPending() {
+    long total = 0;
+    while (true) {
+      int chained = transact(tx -> tx.consents().chainStaged(CHAIN_BATCH).size());
+      total += chained;
+      if (chained < CHAIN_BATCH) {
+        return total;
+      }
+    }
+  }
+
+  /**
+   * Asks for a {@link #chainPending()} soon, on the {@linkplain Builder#chainExecutor chain
+   * executor}, without waiting for it: call it after a transaction that {@linkplain #record
+   * recorded} consent has committed. Calls while a pass runs are coalesced into one more pass, so
+   * under load each pass chains many entries in one transaction. Never blocks and never throws; a
+   * pass that fails is logged, and what it left staged is chained by the next pass or read.
+   */
+  public void chainSoon() {
+    while (true) {
+      int state = chainState.get();
+      if (state == CHAIN_IDLE) {
+        if (chainState.compareAndSet(CHAIN_IDLE, CHAIN_RUNNING)) {
+          try {
+            chainExecutor.execute(this::chainPasses);
+          } catch (RuntimeException e) {
+            chainState.set(CHAIN_IDLE);
+            LOG.warn("could not start chaining consent entries; the next read chains them", e);
+          }
+          return;
+        }
+      } else if (state == CHAIN_RUNNING) {
+        if (chainState.compareAndSet(CHAIN_RUNNING, CHAIN_AGAIN)) {
+          return;
+        }
+      } else {
+        return; // CHAIN_AGAIN: one more pass is coming anyway
+      }
+    }
+  }
+
+  private void chainPasses() {
+    do {
+      chainState.set(CHAIN_RUNNING);
+      try {
+        chainPending();
+        chainFailures = 0;
+      } catch (RuntimeException e) {
+        // Left staged: the next pass or read chains it. Log the first failure of a run fully.
+        if (chainFailures++ == 0) {
+          LOG.warn("chaining consent entries failed; they stay staged and are chained later", e);
+        } else {
+          LOG.debug("chaining consent entries failed again", e);
+        }
+        chainState.set(CHAIN_IDLE);
+        return;
+      }
+    } while (!chainState.compareAndSet(CHAIN_RUNNING, CHAIN_IDLE));
   }
 
   /**
@@ -247,6 +382,7 @@ public final class ConsentAudit {
    */
   public ConsentVerification verify(ConsentHead trusted) {
     Objects.requireNonNull(trusted, "trusted");
+    chainPending();
     return ConsentChain.verify(this::pages, Optional.of(trusted));
   }
 
@@ -258,6 +394,7 @@ public final class ConsentAudit {
    * @throws StorageException if the storage fails
    */
   public ConsentHead head() {
+    chainPending();
     return transact(tx -> tx.consents().head());
   }
 
@@ -278,7 +415,9 @@ public final class ConsentAudit {
    * @throws StorageException if the storage fails
    */
   public SignedCheckpoint checkpoint() {
-    return certified.checkpoint(requireSigner("checkpoint()"), origin);
+    CheckpointSigner k = requireSigner("checkpoint()");
+    chainPending();
+    return certified.checkpoint(k, origin);
   }
 
   /**
@@ -298,7 +437,9 @@ public final class ConsentAudit {
    */
   public Optional<ConsentWitness> witnessFor(OrderId orderId) {
     Objects.requireNonNull(orderId, "orderId");
-    return certified.witness(orderId, requireSigner("witnessFor(orderId)"), origin);
+    CheckpointSigner k = requireSigner("witnessFor(orderId)");
+    chainPending();
+    return certified.witness(orderId, k, origin);
   }
 
   /**
@@ -317,6 +458,7 @@ public final class ConsentAudit {
    * @throws StorageException if the storage fails
    */
   public ConsistencyProof consistencyProof(long oldSize, long newSize) {
+    chainPending();
     return certified.consistencyProof(oldSize, newSize);
   }
 
@@ -353,6 +495,7 @@ public final class ConsentAudit {
    */
   public List<SubjectRecord> export(Email email) {
     SubjectId subject = subjectId(email);
+    chainPending();
     return transact(
         tx -> {
           List<ConsentEntry> entries = tx.consents().findBySubject(subject);
@@ -491,6 +634,7 @@ public final class ConsentAudit {
     private @Nullable CheckpointSigner signer;
     private @Nullable String origin;
     private @Nullable SignedCheckpoint trusted;
+    private @Nullable Executor chainExecutor;
 
     private Builder(CheckoutStorage storage) {
       this.storage = storage;
@@ -589,6 +733,19 @@ public final class ConsentAudit {
      */
     public Builder trustedCheckpoint(SignedCheckpoint checkpoint) {
       this.trusted = Objects.requireNonNull(checkpoint, "checkpoint");
+      return this;
+    }
+
+    /**
+     * Sets where {@link ConsentAudit#chainSoon()} runs its chaining passes (default: one daemon
+     * thread of the audit's own, started on demand and ended after a minute idle). At most one pass
+     * is submitted at a time; each runs until nothing is left staged, in short transactions.
+     *
+     * @param executor the executor, such as an application's shared one
+     * @return this builder
+     */
+    public Builder chainExecutor(Executor executor) {
+      this.chainExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

@@ -29,6 +29,12 @@ import java.util.Optional;
  *       database still form one chain numbered 1, 2, 3, ... in commit order. On a database this
  *       means locking a single head row (sequence and hash) until commit; a database sequence does
  *       not do, as it leaves gaps when a transaction rolls back.
+ *   <li><b>Staging, then chaining.</b> A store may also let a transaction {@link #stage} a draft
+ *       without touching the head, and chain what committed transactions staged later, in batches
+ *       ({@link #chainStaged}), so that checkouts do not queue behind one lock held through every
+ *       commit. The defaults chain at once ({@link #stage} calls {@link #append}) and have nothing
+ *       to chain later. Staged drafts are not yet tamper-evident; {@link ConsentAudit} chains them
+ *       soon after their commit and before every read that must see them.
  *   <li><b>Entries read back exactly as stored</b>, every field, including a hash that no longer
  *       matches its content: a store never "repairs" or filters what it reads, so that verification
  *       sees what is there.
@@ -48,6 +54,44 @@ public interface ConsentLog {
    * @return the stored entry, with its sequence number and hashes
    */
   ConsentEntry append(ConsentDraft draft);
+
+  /**
+   * Records a draft in the caller's transaction, to be chained by a later {@link #chainStaged}: it
+   * takes no lock on the head, so transactions that stage do not wait for one another. If the
+   * transaction rolls back, the draft is gone; once it commits, the draft is chained exactly once,
+   * by whichever {@link #chainStaged} (of any instance) first sees it, and it appears in {@link
+   * #read}, {@link #findByOrder} and {@link #findBySubject} from then on.
+   *
+   * <p>The default appends at once; a database store overrides this (and {@link #chainStaged}) to
+   * move the head lock out of the callers' transactions.
+   *
+   * @param draft what to record
+   */
+  default void stage(ConsentDraft draft) {
+    append(draft);
+  }
+
+  /**
+   * Chains up to {@code max} drafts that committed transactions {@linkplain #stage staged}, in the
+   * order they were staged as far as the store can tell (a database: by an increasing id), in the
+   * caller's transaction: locks the head as {@link #append} does, appends each draft as the next
+   * entry and removes it from the staging area. Of two transactions that chain at once, the second
+   * waits for the first and then chains only what the first did not, so no draft is chained twice.
+   * Run it in a transaction of its own.
+   *
+   * <p>The default has nothing staged and returns an empty list.
+   *
+   * @param max the most drafts to chain, 1 to 10 000
+   * @return the entries appended, by ascending sequence; an immutable list, empty if nothing was
+   *     staged
+   * @throws IllegalArgumentException if {@code max} is out of range
+   */
+  default List<ConsentEntry> chainStaged(int max) {
+    if (max < 1 || max > 10_000) {
+      throw new IllegalArgumentException("max must be 1 to 10000, but was " + max);
+    }
+    return List.of();
+  }
 
   /**
    * The current head: the sequence number and hash of the last entry appended, as the store records

@@ -7,6 +7,7 @@ import dev.tinycheckout.consent.ConsentLog;
 import dev.tinycheckout.consent.SubjectId;
 import dev.tinycheckout.consent.SubjectKey;
 import dev.tinycheckout.order.OrderId;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +30,8 @@ final class InMemoryConsentTrail {
   private final Map<OrderId, List<ConsentEntry>> byOrder = new HashMap<>();
   private final Map<SubjectId, List<ConsentEntry>> bySubject = new HashMap<>();
   private final Map<SubjectId, SubjectKey> keys = new HashMap<>();
+  // Drafts staged by committed (or the running) transactions, oldest first.
+  private final ArrayDeque<ConsentDraft> staged = new ArrayDeque<>();
   private ConsentHead head = ConsentHead.EMPTY;
 
   /** The store as seen from one transaction. */
@@ -64,6 +67,30 @@ final class InMemoryConsentTrail {
             head = before;
           });
       return entry;
+    }
+
+    @Override
+    public void stage(ConsentDraft draft) {
+      check.run();
+      Objects.requireNonNull(draft, "draft");
+      staged.addLast(draft);
+      // Transactions are serialised by the storage's lock, so nothing was staged after this one.
+      onRollback.accept(staged::removeLast);
+    }
+
+    @Override
+    public List<ConsentEntry> chainStaged(int max) {
+      check.run();
+      if (max < 1 || max > MAX_PAGE) {
+        throw new IllegalArgumentException("max must be 1 to " + MAX_PAGE + ", but was " + max);
+      }
+      List<ConsentEntry> chained = new ArrayList<>(Math.min(max, staged.size()));
+      while (chained.size() < max && !staged.isEmpty()) {
+        ConsentDraft draft = staged.removeFirst();
+        onRollback.accept(() -> staged.addFirst(draft));
+        chained.add(append(draft));
+      }
+      return List.copyOf(chained);
     }
 
     @Override

@@ -786,7 +786,9 @@ class CheckoutTest {
     return storage.inTransaction(tx -> tx.outbox().findByAggregate(id.toString()));
   }
 
+  /** The order's consent entries, once what checkouts staged is chained. */
   private List<ConsentEntry> consents(OrderId id) {
+    ConsentAudit.builder(storage).subjectSecret(new byte[32]).build().chainPending();
     return storage.inTransaction(tx -> tx.consents().findByOrder(id));
   }
 

@@ -150,6 +150,7 @@ class WithdrawalConcurrencyProperties {
     assertThat(memory.inTransaction(tx -> tx.products().find(sku)).orElseThrow().stock())
         .as("the stock came back exactly once")
         .isEqualTo(STOCK);
+    checkout.consentAudit().chainPending();
     List<ConsentEntry> consents = memory.inTransaction(tx -> tx.consents().findByOrder(orderId));
     assertThat(consents).filteredOn(c -> c.action() == ConsentAction.WITHDRAWN).hasSize(1);
     List<OutboxEvent> withdrawn =

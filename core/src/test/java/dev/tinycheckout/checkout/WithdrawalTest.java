@@ -727,7 +727,9 @@ class WithdrawalTest {
     return storage.inTransaction(tx -> tx.outbox().findByAggregate(id.toString()));
   }
 
+  /** The order's consent entries, once what was staged is chained. */
   private List<ConsentEntry> consents(OrderId id) {
+    audit.chainPending();
     return storage.inTransaction(tx -> tx.consents().findByOrder(id));
   }
 

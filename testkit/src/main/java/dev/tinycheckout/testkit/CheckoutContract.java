@@ -192,7 +192,9 @@ public abstract class CheckoutContract {
     return checkout.withdraw(key, request);
   }
 
+  /** The order's consent entries, once everything staged is chained. */
   private List<ConsentEntry> consentsOf(OrderId id) {
+    audit.chainPending();
     return storage.inTransaction(tx -> tx.consents().findByOrder(id));
   }
 
@@ -233,7 +235,7 @@ public abstract class CheckoutContract {
     assertThat(eventsOf(id))
         .extracting(OutboxEvent::type)
         .containsExactly(OutboxEvent.ORDER_PLACED);
-    List<ConsentEntry> consents = storage.inTransaction(tx -> tx.consents().findByOrder(id));
+    List<ConsentEntry> consents = consentsOf(id);
     assertThat(consents)
         .extracting(ConsentEntry::purpose)
         .containsExactlyInAnyOrder(ConsentPurpose.TERMS_OF_SALE, ConsentPurpose.MARKETING);

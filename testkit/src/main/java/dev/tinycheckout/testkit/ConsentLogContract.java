@@ -326,6 +326,169 @@ public abstract class ConsentLogContract {
     assertThat(findByOrder(ORDER_B)).isEmpty();
   }
 
+  // ---- staging ----------------------------------------------------------------------------------
+
+  /** Chains what is staged, in units of work of up to {@code max}, until nothing is left. */
+  private static List<ConsentEntry> chainAll(CheckoutStorage on, int max) {
+    List<ConsentEntry> all = new ArrayList<>();
+    while (true) {
+      List<ConsentEntry> batch = on.inTransaction(tx -> tx.consents().chainStaged(max));
+      assertThat(batch.size()).as("a batch of at most " + max).isLessThanOrEqualTo(max);
+      all.addAll(batch);
+      if (batch.isEmpty()) {
+        return all;
+      }
+    }
+  }
+
+  private static List<ConsentDraft> draftsOf(List<ConsentEntry> entries) {
+    return entries.stream().map(ConsentEntry::draft).toList();
+  }
+
+  @Test
+  void stagedDraftsAreChainedExactlyOnceInTheOrderTheyWereStaged() {
+    ConsentDraft d1 = terms(ORDER_A);
+    ConsentDraft d2 = Kit.draft(ORDER_A, ConsentPurpose.MARKETING, T0);
+    ConsentDraft d3 = terms(ORDER_B);
+    storage.inTransaction(
+        tx -> {
+          tx.consents().stage(d1);
+          tx.consents().stage(d2);
+          return Boolean.TRUE;
+        });
+    storage.inTransaction(
+        tx -> {
+          tx.consents().stage(d3);
+          return Boolean.TRUE;
+        });
+
+    List<ConsentEntry> chained = chainAll(storage, 2);
+
+    List<ConsentEntry> stored = readAll(storage);
+    assertThat(draftsOf(stored)).containsExactly(d1, d2, d3);
+    assertThat(stored)
+        .as("numbered from 1")
+        .extracting(ConsentEntry::sequence)
+        .containsExactly(1L, 2L, 3L);
+    assertThat(ConsentChain.verify(stored, Optional.of(head())).valid()).isTrue();
+    assertThat(stored).as("what chainStaged returned").containsAll(chained);
+    assertThat(chainAll(storage, 10)).as("nothing is chained twice").isEmpty();
+    assertThat(findByOrder(ORDER_A)).hasSize(2);
+  }
+
+  @Test
+  void stagedDraftsAndAppendsShareOneChain() {
+    ConsentEntry first = append(terms(ORDER_A));
+    storage.inTransaction(
+        tx -> {
+          tx.consents().stage(terms(ORDER_B));
+          return Boolean.TRUE;
+        });
+    chainAll(storage, 10);
+    ConsentEntry last = append(Kit.draft(ORDER_A, ConsentPurpose.MARKETING, T0));
+
+    List<ConsentEntry> stored = readAll(storage);
+    assertThat(stored).hasSize(3);
+    assertThat(stored.get(0)).isEqualTo(first);
+    assertThat(stored.get(1).draft()).isEqualTo(terms(ORDER_B));
+    assertThat(stored.get(2)).isEqualTo(last);
+    assertThat(ConsentChain.verify(stored, Optional.of(head())).valid()).isTrue();
+  }
+
+  @Test
+  void draftsStagedByARolledBackUnitOfWorkAreNeverChained() {
+    RuntimeException boom = new IllegalStateException("rolled back on purpose");
+    assertThatThrownBy(
+            () ->
+                storage.inTransaction(
+                    tx -> {
+                      tx.consents().stage(terms(ORDER_B));
+                      throw boom;
+                    }))
+        .isSameAs(boom);
+
+    assertThat(chainAll(storage, 10)).isEmpty();
+    assertThat(readAll(storage)).isEmpty();
+    assertThat(head()).isEqualTo(ConsentHead.EMPTY);
+  }
+
+  @Test
+  void aChainingUnitOfWorkThatRollsBackLeavesItsDraftsStaged() {
+    storage.inTransaction(
+        tx -> {
+          tx.consents().stage(terms(ORDER_A));
+          tx.consents().stage(terms(ORDER_B));
+          return Boolean.TRUE;
+        });
+    ConsentHead before = head();
+    RuntimeException boom = new IllegalStateException("rolled back on purpose");
+
+    assertThatThrownBy(
+            () ->
+                storage.inTransaction(
+                    tx -> {
+                      tx.consents().chainStaged(10);
+                      throw boom;
+                    }))
+        .isSameAs(boom);
+
+    assertThat(head()).isEqualTo(before);
+    chainAll(storage, 10);
+    assertThat(draftsOf(readAll(storage))).containsExactly(terms(ORDER_A), terms(ORDER_B));
+  }
+
+  @Test
+  void chainStagedRefusesAMaxOutOfRange() {
+    for (int max : new int[] {0, -1, 10_001}) {
+      assertThatThrownBy(() -> storage.inTransaction(tx -> tx.consents().chainStaged(max)))
+          .as("max " + max)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void concurrentStagesAndChainersFromManyThreadsAndInstancesChainEveryDraftExactlyOnce() {
+    int rounds = Math.max(6, concurrentAppends() / 3);
+    int stages = rounds * 3;
+    CheckoutStorage other = sameDatabase(storage);
+    List<OrderId> orders = new ArrayList<>();
+    for (int i = 0; i < stages; i++) {
+      orders.add(Kit.orderId(5000 + i));
+    }
+
+    // Of every four tasks, three stage and one chains a small batch, each on either instance.
+    Kit.values(
+        Kit.race(
+            16,
+            rounds * 4,
+            Duration.ofMinutes(2),
+            i -> {
+              CheckoutStorage on = i % 2 == 0 ? storage : other;
+              if (i % 4 == 3) {
+                return Kit.inTransactionRetrying(on, tx -> tx.consents().chainStaged(25).size());
+              }
+              OrderId order = orders.get(i / 4 * 3 + i % 4);
+              return Kit.inTransactionRetrying(
+                  on,
+                  tx -> {
+                    tx.consents().stage(terms(order));
+                    return 0;
+                  });
+            }));
+    chainAll(other, 100);
+
+    List<ConsentEntry> stored = readAll(storage);
+    ConsentVerification verification = ConsentChain.verify(stored, Optional.of(head()));
+    assertThat(verification.firstBreak()).as("the first break").isEmpty();
+    assertThat(stored)
+        .extracting(ConsentEntry::sequence)
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, stages).boxed().toList());
+    assertThat(stored)
+        .extracting(ConsentEntry::orderId)
+        .as("every staged draft once")
+        .containsExactlyInAnyOrderElementsOf(orders);
+  }
+
   // ---- subject keys ---------------------------------------------------------------------------
 
   @Test

@@ -158,7 +158,9 @@ class ContractKitsCatchBrokenStoragesTest {
         .containsExactlyInAnyOrder(
             "appendsOfARolledBackUnitOfWorkLeaveNoGapAndDoNotMoveTheHead",
             "keyChangesOfARolledBackUnitOfWorkLeaveNoTrace",
-            "committedEntriesFormOneChainInCommitOrderWhateverRollsBack");
+            "committedEntriesFormOneChainInCommitOrderWhateverRollsBack",
+            "draftsStagedByARolledBackUnitOfWorkAreNeverChained",
+            "aChainingUnitOfWorkThatRollsBackLeavesItsDraftsStaged");
     assertThat(run.succeeded())
         .contains("concurrentAppendsFromManyThreadsAndInstancesFormOneUnbrokenChain");
   }
@@ -174,7 +176,11 @@ class ContractKitsCatchBrokenStoragesTest {
             "readReturnsPagesByAscendingSequenceFromTheGivenNumber",
             "findByOrderAndBySubjectReturnOnlyTheirEntriesByAscendingSequence",
             "concurrentAppendsFromManyThreadsAndInstancesFormOneUnbrokenChain",
-            "committedEntriesFormOneChainInCommitOrderWhateverRollsBack");
+            "committedEntriesFormOneChainInCommitOrderWhateverRollsBack",
+            "aChainingUnitOfWorkThatRollsBackLeavesItsDraftsStaged",
+            "concurrentStagesAndChainersFromManyThreadsAndInstancesChainEveryDraftExactlyOnce",
+            "stagedDraftsAndAppendsShareOneChain",
+            "stagedDraftsAreChainedExactlyOnceInTheOrderTheyWereStaged");
     assertThat(run.succeeded())
         .contains("aSubjectHasNoKeyUntilOneIsCreatedAndThenAlwaysTheSameOne");
   }
