@@ -2,6 +2,7 @@ package dev.tinycheckout.examples.quickstart;
 
 import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.checkout.CheckoutConfig;
+import dev.tinycheckout.consent.ConsentAudit;
 import dev.tinycheckout.fulfilment.FulfilmentDispatcher;
 import dev.tinycheckout.fulfilment.FulfilmentHooks;
 import dev.tinycheckout.http.CheckoutApi;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * ./tinycheckout-data}, payments by the test gateway ({@code tok_ok} approves, {@code tok_declined}
  * declines), and stops gracefully on SIGTERM (exit status 0). A bad option exits with status 2, any
  * other problem at start with status 1, both before it listens.
+ *
+ * <p>Its consent audit trail has a subject secret and a checkpoint signing key that stay the same
+ * across restarts: from the environment or files named by the options, else from files it makes
+ * once in the data directory ({@link ConsentKeys}).
  */
 public final class Main {
   static final String USAGE =
@@ -41,7 +46,10 @@ public final class Main {
         --port N              TCP port, 0 for any free port (PORT). Default: 8080
         --jdbc-url URL        jdbc:h2:, jdbc:postgresql:, jdbc:mariadb: or jdbc:mysql: URL
                               (TINYCHECKOUT_JDBC_URL). The schema is migrated at start.
-                              Default: an H2 file database in ./tinycheckout-data
+                              Default: an H2 file database in the data directory
+        --data-dir DIR        where the default H2 database and the consent key files made
+                              at the first start live (TINYCHECKOUT_DATA_DIR).
+                              Default: ./tinycheckout-data
         --catalog FILE        JSON array of {"sku","name","price":{"amount","currency"},"stock"}
                               upserted at start (TINYCHECKOUT_CATALOG). New products get the
                               stock given; existing ones keep theirs. Default: one product,
@@ -52,9 +60,22 @@ public final class Main {
                               (TINYCHECKOUT_TERMS_VERSION). Default: 2026-11-01
         --fraud-rules R       default or off (TINYCHECKOUT_FRAUD_RULES). Accepted and checked;
                               the fraud rules themselves come with a later release
+        --consent-secret-file FILE
+                              the consent trail's subject secret, which keys the customers'
+                              pseudonyms: at least 32 bytes as hex or base64, such as
+                              'openssl rand -hex 32' prints (TINYCHECKOUT_CONSENT_SECRET_FILE).
+                              Or put the secret itself into TINYCHECKOUT_CONSENT_SECRET.
+                              Default: consent-secret.hex in the data directory, made once
+        --checkpoint-key-file FILE
+                              the Ed25519 key that signs consent checkpoints, PKCS #8 PEM or
+                              DER, as 'openssl genpkey -algorithm ed25519' writes it
+                              (TINYCHECKOUT_CHECKPOINT_KEY_FILE). Default: checkpoint-key.pem
+                              in the data directory, made once
         -h, --help            this help
 
       Payments use the test gateway: paymentToken tok_ok approves, tok_declined declines.
+      Key files the quickstart makes are readable by their owner only; it logs the checkpoint
+      verifier key to publish, never a secret.
       Exit status: 0 after SIGTERM, 1 if it cannot start, 2 for a bad option.
       """;
 
@@ -114,12 +135,13 @@ public final class Main {
   }
 
   /**
-   * Starts the quickstart: reads the catalog, opens and migrates the database, upserts the catalog,
-   * warms the product cache, then listens.
+   * Starts the quickstart: reads the catalog and the consent keys, opens and migrates the database,
+   * upserts the catalog, warms the product cache, then listens.
    *
    * @param settings what to run with
    * @return the running quickstart; close it to stop
-   * @throws StartupException if the catalog file, the database or the port is not usable
+   * @throws StartupException if the catalog file, a consent key, the database or the port is not
+   *     usable
    */
   static Quickstart start(Settings settings) {
     return start(settings, CheckoutConfig.ofDefaults());
@@ -132,13 +154,16 @@ public final class Main {
    * @param settings what to run with
    * @param checkoutConfig the checkout engine's configuration
    * @return the running quickstart; close it to stop
-   * @throws StartupException if the catalog file, the database or the port is not usable
+   * @throws StartupException if the catalog file, a consent key, the database or the port is not
+   *     usable
    */
   static Quickstart start(Settings settings, CheckoutConfig checkoutConfig) {
     Optional<List<CatalogEntry>> fromFile = settings.catalog().map(CatalogFile::read);
     String terms = terms();
+    ConsentKeys keys = ConsentKeys.load(settings);
     Database database = Database.open(settings.jdbcUrl());
     try {
+      ConsentAudit audit = consentAudit(database.storage(), keys);
       String catalog =
           fromFile
               .map(
@@ -160,6 +185,7 @@ public final class Main {
               .paymentGateway(new TestPaymentGateway())
               .terms(settings.termsVersion(), terms)
               .checkoutConfig(checkoutConfig)
+              .consentAudit(audit)
               .hooks(hooks)
               .afterEventsCommitted(dispatcher::wakeUp);
       settings.adminToken().ifPresent(builder::adminToken);
@@ -186,7 +212,9 @@ public final class Main {
       }
       // Deliveries left by an earlier run (or a crash) go out now, with the new ones.
       dispatcher.start();
-      Quickstart quickstart = new Quickstart(server, api, dispatcher, fulfilmentLog, database);
+      Quickstart quickstart =
+          new Quickstart(
+              server, api, dispatcher, fulfilmentLog, database, keys.signer().verifierKey());
       LOG.info(
           "storage {} ({}), catalog {}, terms {}, admin routes {}, fraud rules {}",
           database.dialect(),
@@ -204,6 +232,32 @@ public final class Main {
       database.close();
       throw e;
     }
+  }
+
+  /**
+   * The consent audit trail over the storage, with the subject secret and the checkpoint signer.
+   * Warns when this start made a new subject secret but the trail already holds entries: those were
+   * written under another secret, so {@code /admin/consents} cannot find their customers.
+   */
+  static ConsentAudit consentAudit(CheckoutStorage storage, ConsentKeys keys) {
+    ConsentAudit audit =
+        ConsentAudit.builder(storage)
+            .subjectSecret(keys.secret().bytes())
+            .checkpointSigner(keys.signer())
+            .build();
+    if (keys.secretCreated()) {
+      long entries = audit.head().sequence();
+      if (entries > 0) {
+        LOG.warn(
+            "the subject secret is new, but the consent trail already holds entries up to number"
+                + " {}, written under another secret: /admin/consents will not find their"
+                + " customers. If you have that secret, stop and give it with"
+                + " --consent-secret-file or {}",
+            entries,
+            Settings.CONSENT_SECRET_ENV);
+      }
+    }
+    return audit;
   }
 
   /**

@@ -24,6 +24,7 @@ final class Quickstart implements AutoCloseable {
   private final FulfilmentDispatcher dispatcher;
   private final FulfilmentLog fulfilmentLog;
   private final Database database;
+  private final String checkpointVerifierKey;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   Quickstart(
@@ -31,12 +32,14 @@ final class Quickstart implements AutoCloseable {
       CheckoutApi api,
       FulfilmentDispatcher dispatcher,
       FulfilmentLog fulfilmentLog,
-      Database database) {
+      Database database,
+      String checkpointVerifierKey) {
     this.server = server;
     this.api = api;
     this.dispatcher = dispatcher;
     this.fulfilmentLog = fulfilmentLog;
     this.database = database;
+    this.checkpointVerifierKey = checkpointVerifierKey;
   }
 
   /** The dispatcher that runs its fulfilment hook. */
@@ -57,6 +60,11 @@ final class Quickstart implements AutoCloseable {
   /** Its address on this machine, such as {@code http://localhost:8080/}. */
   URI uri() {
     return URI.create("http://localhost:" + port() + "/");
+  }
+
+  /** The verifier key of its consent checkpoints, as it logs it at start. */
+  String checkpointVerifierKey() {
+    return checkpointVerifierKey;
   }
 
   /** The checkout API it serves. */

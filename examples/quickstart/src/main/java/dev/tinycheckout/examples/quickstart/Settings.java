@@ -22,6 +22,12 @@ import java.util.regex.Pattern;
  * @param adminToken the bearer token of the admin routes; without one they answer 401 to everyone
  * @param termsVersion the version of the terms a customer accepts at checkout
  * @param fraudRules the fraud rules choice (validated; the rules arrive with a later issue)
+ * @param dataDir the directory of the default H2 database and of the consent key files that the
+ *     quickstart makes when no other source is given
+ * @param consentSecretFile a file holding the consent trail's subject secret, if given
+ * @param consentSecret the subject secret from the environment ({@value #CONSENT_SECRET_ENV}), if
+ *     given and no file is named on the command line
+ * @param checkpointKeyFile a file holding the Ed25519 key that signs consent checkpoints, if given
  */
 record Settings(
     int port,
@@ -29,7 +35,11 @@ record Settings(
     Optional<Path> catalog,
     Optional<String> adminToken,
     String termsVersion,
-    FraudRules fraudRules) {
+    FraudRules fraudRules,
+    Path dataDir,
+    Optional<Path> consentSecretFile,
+    Optional<ConsentSecret> consentSecret,
+    Optional<Path> checkpointKeyFile) {
 
   static final int DEFAULT_PORT = 8080;
 
@@ -42,6 +52,15 @@ record Settings(
 
   static final String DEFAULT_TERMS_VERSION = "2026-11-01";
 
+  /** The data directory without {@code --data-dir}: the default H2 database's. */
+  static final Path DEFAULT_DATA_DIR = Path.of("tinycheckout-data");
+
+  /**
+   * The environment variable that holds the subject secret itself, as hex or base64. It has no flag
+   * twin: a secret on the command line would show in every process listing.
+   */
+  static final String CONSENT_SECRET_ENV = "TINYCHECKOUT_CONSENT_SECRET";
+
   private static final Pattern TERMS_VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final List<String> JDBC_PREFIXES =
       List.of("jdbc:h2:", "jdbc:postgresql:", "jdbc:mariadb:", "jdbc:mysql:");
@@ -53,7 +72,10 @@ record Settings(
     CATALOG("--catalog", "TINYCHECKOUT_CATALOG"),
     ADMIN_TOKEN("--admin-token", "TINYCHECKOUT_ADMIN_TOKEN"),
     TERMS_VERSION("--terms-version", "TINYCHECKOUT_TERMS_VERSION"),
-    FRAUD_RULES("--fraud-rules", "TINYCHECKOUT_FRAUD_RULES");
+    FRAUD_RULES("--fraud-rules", "TINYCHECKOUT_FRAUD_RULES"),
+    DATA_DIR("--data-dir", "TINYCHECKOUT_DATA_DIR"),
+    CONSENT_SECRET_FILE("--consent-secret-file", "TINYCHECKOUT_CONSENT_SECRET_FILE"),
+    CHECKPOINT_KEY_FILE("--checkpoint-key-file", "TINYCHECKOUT_CHECKPOINT_KEY_FILE");
 
     final String flag;
     final String env;
@@ -79,12 +101,17 @@ record Settings(
     Objects.requireNonNull(adminToken, "adminToken");
     Objects.requireNonNull(termsVersion, "termsVersion");
     Objects.requireNonNull(fraudRules, "fraudRules");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(consentSecretFile, "consentSecretFile");
+    Objects.requireNonNull(consentSecret, "consentSecret");
+    Objects.requireNonNull(checkpointKeyFile, "checkpointKeyFile");
   }
 
   /**
    * The settings without any flag or environment variable.
    *
-   * @return port 8080, the H2 file database, the built-in catalog, no admin token
+   * @return port 8080, the H2 file database, the built-in catalog, no admin token, the consent keys
+   *     in {@code ./tinycheckout-data}
    */
   static Settings defaults() {
     return new Settings(
@@ -93,7 +120,11 @@ record Settings(
         Optional.empty(),
         Optional.empty(),
         DEFAULT_TERMS_VERSION,
-        FraudRules.DEFAULT);
+        FraudRules.DEFAULT,
+        DEFAULT_DATA_DIR,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   /**
@@ -145,9 +176,30 @@ record Settings(
     }
 
     Settings defaults = defaults();
+    Path dataDir = read(values, sources, Option.DATA_DIR, Settings::parsePath, DEFAULT_DATA_DIR);
+    String jdbcUrl =
+        values.containsKey(Option.JDBC_URL) || !values.containsKey(Option.DATA_DIR)
+            ? read(values, sources, Option.JDBC_URL, Settings::parseJdbcUrl, DEFAULT_JDBC_URL)
+            : h2UrlIn(Objects.requireNonNull(sources.get(Option.DATA_DIR)), dataDir);
+    Optional<ConsentSecret> consentSecret = Optional.empty();
+    String secretText = env.get(CONSENT_SECRET_ENV);
+    if (secretText != null
+        && !secretText.isBlank()
+        && !fromFlags.containsKey(Option.CONSENT_SECRET_FILE)) {
+      if (values.containsKey(Option.CONSENT_SECRET_FILE)) {
+        throw new UsageException(
+            "set only one of the environment variables "
+                + CONSENT_SECRET_ENV
+                + " and "
+                + Option.CONSENT_SECRET_FILE.env);
+      }
+      consentSecret =
+          Optional.of(
+              ConsentSecret.parse("environment variable " + CONSENT_SECRET_ENV, secretText));
+    }
     return new Settings(
         read(values, sources, Option.PORT, Settings::parsePort, defaults.port()),
-        read(values, sources, Option.JDBC_URL, Settings::parseJdbcUrl, defaults.jdbcUrl()),
+        jdbcUrl,
         read(
             values,
             sources,
@@ -166,7 +218,21 @@ record Settings(
             Option.TERMS_VERSION,
             Settings::parseTermsVersion,
             defaults.termsVersion()),
-        read(values, sources, Option.FRAUD_RULES, FraudRules::parse, defaults.fraudRules()));
+        read(values, sources, Option.FRAUD_RULES, FraudRules::parse, defaults.fraudRules()),
+        dataDir,
+        read(
+            values,
+            sources,
+            Option.CONSENT_SECRET_FILE,
+            (source, value) -> Optional.of(parsePath(source, value)),
+            Optional.empty()),
+        consentSecret,
+        read(
+            values,
+            sources,
+            Option.CHECKPOINT_KEY_FILE,
+            (source, value) -> Optional.of(parsePath(source, value)),
+            Optional.empty()));
   }
 
   private interface Reader<T> {
@@ -213,6 +279,11 @@ record Settings(
   }
 
   static Path parseCatalog(String source, String value) {
+    return parsePath(source, value);
+  }
+
+  /** A file or directory name. */
+  static Path parsePath(String source, String value) {
     try {
       return Path.of(value.strip());
     } catch (InvalidPathException e) {
@@ -224,6 +295,23 @@ record Settings(
               + e.getReason()
               + ")");
     }
+  }
+
+  /**
+   * The default H2 database, moved into a data directory given with {@code --data-dir}. H2 takes
+   * only paths that are absolute or start with {@code ./}, and a {@code ;} would end the path.
+   */
+  static String h2UrlIn(String source, Path dataDir) {
+    String path = dataDir.toAbsolutePath().normalize().resolve("tinycheckout").toString();
+    if (path.contains(";")) {
+      throw new UsageException(
+          source
+              + " must not contain ';' when the H2 database goes there (it would end the JDBC URL);"
+              + " choose another directory or give --jdbc-url, but was '"
+              + printable(dataDir.toString())
+              + "'");
+    }
+    return "jdbc:h2:file:" + path + ";DB_CLOSE_ON_EXIT=FALSE";
   }
 
   static String parseAdminToken(String source, String value) {
@@ -274,6 +362,14 @@ record Settings(
         + termsVersion
         + ", fraudRules="
         + fraudRules
+        + ", dataDir="
+        + dataDir
+        + ", consentSecretFile="
+        + consentSecretFile
+        + ", consentSecret="
+        + (consentSecret.isPresent() ? "(set)" : "(none)")
+        + ", checkpointKeyFile="
+        + checkpointKeyFile
         + "]";
   }
 }

@@ -6,6 +6,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -18,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The quickstart on the servers the contract names besides H2: a {@code postgresql:} URL (an
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.Test;
 class QuickstartDatabasesTest {
   private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
   private static final Pattern STOCK = Pattern.compile("\"stock\":(\\d+)");
+
+  @TempDir Path dir;
 
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -84,8 +88,10 @@ class QuickstartDatabasesTest {
     }
   }
 
-  private static Quickstart start(String jdbcUrl) {
-    return Main.start(Settings.parse(List.of("--port", "0", "--jdbc-url", jdbcUrl), Map.of()));
+  private Quickstart start(String jdbcUrl) {
+    return Main.start(
+        Settings.parse(
+            List.of("--port", "0", "--jdbc-url", jdbcUrl, "--data-dir", dir.toString()), Map.of()));
   }
 
   private HttpResponse<String> get(Quickstart quickstart, String path) throws Exception {

@@ -3,11 +3,17 @@ package dev.tinycheckout.examples.quickstart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tinycheckout.consent.CheckpointVerifier;
+import dev.tinycheckout.consent.SignedCheckpoint;
+import dev.tinycheckout.consent.SubjectId;
+import dev.tinycheckout.order.Email;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class QuickstartEndToEndTest {
   private static final Pattern ORDER_ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
   private static final Pattern STOCK = Pattern.compile("\"stock\":(\\d+)");
+  private static final String ADMIN_TOKEN = "quickstart-admin-token-for-tests";
 
   @TempDir Path dir;
 
@@ -43,6 +50,9 @@ class QuickstartEndToEndTest {
   private Quickstart start(String... extraArgs) {
     List<String> args = new ArrayList<>();
     args.addAll(List.of("--port", "0", "--jdbc-url", "jdbc:h2:file:" + dir.resolve("shop")));
+    if (!List.of(extraArgs).contains("--data-dir")) {
+      args.addAll(List.of("--data-dir", dir.resolve("data").toString()));
+    }
     args.addAll(List.of(extraArgs));
     Quickstart quickstart = Main.start(Settings.parse(args, Map.of()));
     started.add(quickstart);
@@ -331,6 +341,56 @@ class QuickstartEndToEndTest {
     assertThat(stock(get(second, "/products/one-dollar-item"))).isEqualTo(999_998);
   }
 
+  private HttpResponse<String> consents(Quickstart quickstart, String email)
+      throws IOException, InterruptedException {
+    return get(
+        quickstart,
+        "/admin/consents?email=" + URLEncoder.encode(email, StandardCharsets.UTF_8),
+        "Authorization",
+        "Bearer " + ADMIN_TOKEN);
+  }
+
+  @Test
+  void aRestartOnTheSameDataDirectoryFindsACustomersConsentAndSignsWithTheSameKey()
+      throws Exception {
+    Quickstart first = start("--admin-token", ADMIN_TOKEN);
+    assertThat(checkout(first, "consent-1", "tok_ok").statusCode()).isEqualTo(201);
+    HttpResponse<String> before = consents(first, "ada@example.com");
+    SubjectId subjectBefore =
+        first.api().checkout().consentAudit().subjectId(Email.of("ada@example.com"));
+    String verifierKey = first.checkpointVerifierKey();
+    first.close();
+
+    Quickstart second = start("--admin-token", ADMIN_TOKEN);
+    HttpResponse<String> after = consents(second, "Ada@Example.com");
+    SignedCheckpoint checkpoint = second.api().checkout().consentAudit().checkpoint();
+
+    assertThat(before.statusCode()).isEqualTo(200);
+    assertThat(before.body()).contains("\"sequence\":1,").contains("\"action\":\"GRANTED\"");
+    assertThat(after.statusCode()).isEqualTo(200);
+    assertThat(after.body()).isEqualTo(before.body());
+    assertThat(second.api().checkout().consentAudit().subjectId(Email.of("ada@example.com")))
+        .isEqualTo(subjectBefore);
+    assertThat(second.checkpointVerifierKey()).isEqualTo(verifierKey);
+    assertThat(CheckpointVerifier.fromVerifierKey(verifierKey).verify(checkpoint).treeSize())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void anotherDataDirectoryHasAnotherSecretAndFindsNoneOfTheEarlierConsents() throws Exception {
+    Quickstart first = start("--admin-token", ADMIN_TOKEN);
+    assertThat(checkout(first, "consent-2", "tok_ok").statusCode()).isEqualTo(201);
+    assertThat(consents(first, "ada@example.com").body()).contains("\"sequence\":1,");
+    String verifierKey = first.checkpointVerifierKey();
+    first.close();
+
+    Quickstart elsewhere =
+        start("--admin-token", ADMIN_TOKEN, "--data-dir", dir.resolve("other").toString());
+
+    assertThat(consents(elsewhere, "ada@example.com").body()).isEqualTo("{\"records\":[]}");
+    assertThat(elsewhere.checkpointVerifierKey()).isNotEqualTo(verifierKey);
+  }
+
   @Test
   void aBusyPortIsReportedBeforeAnythingListens() {
     Quickstart first = start();
@@ -343,7 +403,9 @@ class QuickstartEndToEndTest {
                             "--port",
                             String.valueOf(first.port()),
                             "--jdbc-url",
-                            "jdbc:h2:mem:busy-port"),
+                            "jdbc:h2:mem:busy-port",
+                            "--data-dir",
+                            dir.resolve("data").toString()),
                         Map.of())))
         .isInstanceOf(StartupException.class)
         .hasMessageStartingWith("port " + first.port() + " is in use");

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class SettingsTest {
@@ -25,6 +29,10 @@ class SettingsTest {
     assertThat(settings.adminToken()).isEmpty();
     assertThat(settings.termsVersion()).isEqualTo("2026-11-01");
     assertThat(settings.fraudRules()).isEqualTo(FraudRules.DEFAULT);
+    assertThat(settings.dataDir()).isEqualTo(Path.of("tinycheckout-data"));
+    assertThat(settings.consentSecretFile()).isEmpty();
+    assertThat(settings.consentSecret()).isEmpty();
+    assertThat(settings.checkpointKeyFile()).isEmpty();
   }
 
   @Test
@@ -43,7 +51,13 @@ class SettingsTest {
                 "--terms-version",
                 "2027-01",
                 "--fraud-rules",
-                "off"),
+                "off",
+                "--data-dir",
+                "/var/lib/shop",
+                "--consent-secret-file",
+                "/run/secrets/consent",
+                "--checkpoint-key-file",
+                "/run/secrets/checkpoint.pem"),
             Map.of());
 
     assertThat(settings)
@@ -54,7 +68,11 @@ class SettingsTest {
                 Optional.of(Path.of("shop.json")),
                 Optional.of("s3cret"),
                 "2027-01",
-                FraudRules.OFF));
+                FraudRules.OFF,
+                Path.of("/var/lib/shop"),
+                Optional.of(Path.of("/run/secrets/consent")),
+                Optional.empty(),
+                Optional.of(Path.of("/run/secrets/checkpoint.pem"))));
   }
 
   @Test
@@ -76,7 +94,10 @@ class SettingsTest {
                 "TINYCHECKOUT_CATALOG", "/etc/shop.json",
                 "TINYCHECKOUT_ADMIN_TOKEN", "t0ken",
                 "TINYCHECKOUT_TERMS_VERSION", "v2",
-                "TINYCHECKOUT_FRAUD_RULES", "off"));
+                "TINYCHECKOUT_FRAUD_RULES", "off",
+                "TINYCHECKOUT_DATA_DIR", "/var/lib/shop",
+                "TINYCHECKOUT_CONSENT_SECRET_FILE", "/run/secrets/consent",
+                "TINYCHECKOUT_CHECKPOINT_KEY_FILE", "/run/secrets/checkpoint.pem"));
 
     assertThat(settings)
         .isEqualTo(
@@ -86,7 +107,11 @@ class SettingsTest {
                 Optional.of(Path.of("/etc/shop.json")),
                 Optional.of("t0ken"),
                 "v2",
-                FraudRules.OFF));
+                FraudRules.OFF,
+                Path.of("/var/lib/shop"),
+                Optional.of(Path.of("/run/secrets/consent")),
+                Optional.empty(),
+                Optional.of(Path.of("/run/secrets/checkpoint.pem"))));
   }
 
   @Test
@@ -195,6 +220,183 @@ class SettingsTest {
       assertThat(Main.USAGE).contains(option.flag).contains("(" + option.env);
     }
     assertThat(Main.USAGE).contains("come with a later release");
+    assertThat(Main.USAGE).contains(Settings.CONSENT_SECRET_ENV + ".");
+  }
+
+  // The data directory and the consent keys.
+
+  private static final String SECRET_HEX =
+      "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+  private static byte[] secretBytes() {
+    byte[] bytes = new byte[32];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) i;
+    }
+    return bytes;
+  }
+
+  private static byte[] secretFromEnvironment(String value) {
+    return parse(List.of(), Map.of(Settings.CONSENT_SECRET_ENV, value))
+        .consentSecret()
+        .orElseThrow()
+        .bytes();
+  }
+
+  @Test
+  void aDataDirectoryAlsoHoldsTheDefaultH2Database() {
+    Path dir = Path.of("shop-data");
+
+    Settings settings = parse(List.of("--data-dir", "shop-data"), Map.of());
+
+    assertThat(settings.dataDir()).isEqualTo(dir);
+    assertThat(settings.jdbcUrl())
+        .isEqualTo(
+            "jdbc:h2:file:"
+                + dir.toAbsolutePath().normalize().resolve("tinycheckout")
+                + ";DB_CLOSE_ON_EXIT=FALSE");
+    assertThat(Database.driverUrl(settings.jdbcUrl())).isEqualTo(settings.jdbcUrl());
+  }
+
+  @Test
+  void aJdbcUrlStaysWhereItPointsWhateverTheDataDirectory() {
+    Settings fromFlag =
+        parse(List.of("--data-dir", "keys", "--jdbc-url", "jdbc:postgresql://db/shop"), Map.of());
+    Settings fromTwin =
+        parse(
+            List.of("--data-dir", "keys"),
+            Map.of("TINYCHECKOUT_JDBC_URL", "jdbc:h2:file:/srv/shop/db"));
+
+    assertThat(fromFlag.jdbcUrl()).isEqualTo("jdbc:postgresql://db/shop");
+    assertThat(fromTwin.jdbcUrl()).isEqualTo("jdbc:h2:file:/srv/shop/db");
+    assertThat(fromTwin.dataDir()).isEqualTo(Path.of("keys"));
+  }
+
+  @Test
+  void aDataDirectoryThatWouldEndTheH2UrlIsRefusedOnlyWhenTheDatabaseGoesThere() {
+    assertThatThrownBy(() -> parse(List.of("--data-dir", "a;b"), Map.of()))
+        .isInstanceOf(UsageException.class)
+        .hasMessageStartingWith("--data-dir must not contain ';' when the H2 database goes there")
+        .hasMessageEndingWith("but was 'a;b'");
+    assertThat(
+            parse(List.of("--data-dir", "a;b", "--jdbc-url", "jdbc:h2:mem:x"), Map.of()).dataDir())
+        .isEqualTo(Path.of("a;b"));
+  }
+
+  @Test
+  void theConsentSecretInTheEnvironmentIsHexOrBase64() {
+    byte[] expected = secretBytes();
+
+    assertThat(secretFromEnvironment(SECRET_HEX)).isEqualTo(expected);
+    assertThat(secretFromEnvironment(SECRET_HEX.toUpperCase(Locale.ROOT))).isEqualTo(expected);
+    assertThat(secretFromEnvironment(Base64.getEncoder().encodeToString(expected)))
+        .isEqualTo(expected);
+    assertThat(
+            secretFromEnvironment(Base64.getUrlEncoder().withoutPadding().encodeToString(expected)))
+        .isEqualTo(expected);
+    assertThat(
+            secretFromEnvironment(
+                " " + SECRET_HEX.substring(0, 32) + "\n" + SECRET_HEX.substring(32) + "\n"))
+        .as("whitespace, such as a line break, is ignored")
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void anyRandomSecretOf32BytesOrMoreReadsBackFromHexAndBase64() {
+    Random random = new Random(20261101);
+    for (int i = 0; i < 200; i++) {
+      byte[] bytes = new byte[32 + random.nextInt(64)];
+      random.nextBytes(bytes);
+
+      assertThat(secretFromEnvironment(HexFormat.of().formatHex(bytes))).isEqualTo(bytes);
+      assertThat(secretFromEnvironment(Base64.getEncoder().encodeToString(bytes))).isEqualTo(bytes);
+      assertThat(secretFromEnvironment(Base64.getUrlEncoder().encodeToString(bytes)))
+          .isEqualTo(bytes);
+    }
+  }
+
+  @Test
+  void aShortConsentSecretIsRefusedWithoutEchoingIt() {
+    String shortHex = SECRET_HEX.substring(0, 62);
+    String shortBase64 = Base64.getEncoder().encodeToString(new byte[] {9, 8, 7, 6, 5, 4, 3, 2});
+
+    assertThatThrownBy(() -> parse(List.of(), Map.of(Settings.CONSENT_SECRET_ENV, shortHex)))
+        .isInstanceOf(UsageException.class)
+        .hasMessage(
+            "environment variable TINYCHECKOUT_CONSENT_SECRET must be at least 32 bytes as hex or"
+                + " base64 text, such as 'openssl rand -hex 32' prints, but holds only 31 bytes")
+        .hasMessageNotContaining(shortHex);
+    assertThatThrownBy(() -> parse(List.of(), Map.of(Settings.CONSENT_SECRET_ENV, shortBase64)))
+        .hasMessageEndingWith("but holds only 8 bytes")
+        .hasMessageNotContaining(shortBase64);
+  }
+
+  @Test
+  void aMalformedConsentSecretIsRefusedWithoutEchoingIt() {
+    String malformed = "correct horse battery staple, and then some more words!";
+    String oddHex = SECRET_HEX + "a";
+
+    assertThatThrownBy(() -> parse(List.of(), Map.of(Settings.CONSENT_SECRET_ENV, malformed)))
+        .isInstanceOf(UsageException.class)
+        .hasMessageEndingWith("but is neither hex nor base64 (value not shown)")
+        .hasMessageNotContaining("horse");
+    assertThatThrownBy(() -> parse(List.of(), Map.of(Settings.CONSENT_SECRET_ENV, oddHex)))
+        .isInstanceOf(UsageException.class)
+        .hasMessageEndingWith("but has an odd number of hex digits")
+        .hasMessageNotContaining(SECRET_HEX.substring(0, 8));
+  }
+
+  @Test
+  void aSecretFileOnTheCommandLineWinsOverTheSecretInTheEnvironment() {
+    Settings settings =
+        parse(
+            List.of("--consent-secret-file", "secret.hex"),
+            Map.of(Settings.CONSENT_SECRET_ENV, "not even base64!"));
+
+    assertThat(settings.consentSecretFile()).contains(Path.of("secret.hex"));
+    assertThat(settings.consentSecret()).isEmpty();
+  }
+
+  @Test
+  void theSecretAndASecretFileBothInTheEnvironmentAreRefused() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    List.of(),
+                    Map.of(
+                        Settings.CONSENT_SECRET_ENV,
+                        SECRET_HEX,
+                        "TINYCHECKOUT_CONSENT_SECRET_FILE",
+                        "secret.hex")))
+        .isInstanceOf(UsageException.class)
+        .hasMessage(
+            "set only one of the environment variables TINYCHECKOUT_CONSENT_SECRET and"
+                + " TINYCHECKOUT_CONSENT_SECRET_FILE")
+        .hasMessageNotContaining(SECRET_HEX);
+  }
+
+  @Test
+  void aBlankSecretInTheEnvironmentCountsAsUnset() {
+    assertThat(parse(List.of(), Map.of(Settings.CONSENT_SECRET_ENV, "  ")).consentSecret())
+        .isEmpty();
+  }
+
+  @Test
+  void theConsentSecretIsNotPrinted() {
+    Settings settings = parse(List.of(), Map.of(Settings.CONSENT_SECRET_ENV, SECRET_HEX));
+
+    assertThat(settings.toString())
+        .doesNotContain(SECRET_HEX.substring(0, 8))
+        .contains("consentSecret=(set)");
+    assertThat(settings.consentSecret().orElseThrow()).hasToString("ConsentSecret[32 bytes]");
+  }
+
+  @Test
+  void theConsentKeyFlagsNeedAValue() {
+    assertThatThrownBy(() -> parse(List.of("--consent-secret-file"), Map.of()))
+        .hasMessage("option --consent-secret-file needs a value");
+    assertThatThrownBy(() -> parse(List.of("--checkpoint-key-file", "--port", "1"), Map.of()))
+        .hasMessage("option --checkpoint-key-file needs a value");
   }
 
   @Test

@@ -137,7 +137,9 @@ class StorefrontBrowserTest {
             "--jdbc-url",
             "jdbc:h2:file:" + dir.resolve(database),
             "--catalog",
-            dir.resolve("catalog.json").toString()),
+            dir.resolve("catalog.json").toString(),
+            "--data-dir",
+            dir.resolve("data").toString()),
         Map.of());
   }
 
