@@ -10,6 +10,7 @@ module dev.tinycheckout.http {
 
   exports dev.tinycheckout.http;
   exports dev.tinycheckout.http.cache;
+  exports dev.tinycheckout.http.fraud;
   exports dev.tinycheckout.http.json;
   exports dev.tinycheckout.http.jdk;
   exports dev.tinycheckout.http.servlet;

@@ -16,6 +16,7 @@ module dev.tinycheckout.core {
   exports dev.tinycheckout.idempotency;
   exports dev.tinycheckout.memory;
   exports dev.tinycheckout.money;
+  exports dev.tinycheckout.observe;
   exports dev.tinycheckout.order;
   exports dev.tinycheckout.payment;
   exports dev.tinycheckout.store;
