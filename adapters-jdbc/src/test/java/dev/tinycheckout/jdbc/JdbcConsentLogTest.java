@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tinycheckout.StorageException;
+import dev.tinycheckout.consent.ChainBreak;
 import dev.tinycheckout.consent.ConsentAction;
+import dev.tinycheckout.consent.ConsentAudit;
 import dev.tinycheckout.consent.ConsentChain;
 import dev.tinycheckout.consent.ConsentDraft;
 import dev.tinycheckout.consent.ConsentEntry;
@@ -15,8 +17,10 @@ import dev.tinycheckout.consent.ConsentHead;
 import dev.tinycheckout.consent.ConsentPurpose;
 import dev.tinycheckout.consent.ConsentVerification;
 import dev.tinycheckout.consent.SubjectId;
+import dev.tinycheckout.consent.UnreadableConsentEntryException;
 import dev.tinycheckout.order.OrderId;
 import dev.tinycheckout.store.UnitOfWork;
+import dev.tinycheckout.testkit.ConsentTamperContract;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -348,5 +352,45 @@ class JdbcConsentLogTest {
         .hasMessageContaining("staged consent draft")
         .hasMessageContaining("changed outside tinycheckout");
     assertThat(head(storage)).isEqualTo(ConsentHead.EMPTY);
+  }
+
+  /**
+   * A row edited into something no entry holds cannot be read as an entry; verification still
+   * answers "invalid at that entry, edited" instead of failing, and the reads name the entry.
+   */
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aRowEditedIntoNoEntryAtAllIsReportedAsEditedAtItsSequence(TestDatabase db) {
+    JdbcStorage storage = db.freshStorage();
+    for (int n = 1; n <= 3; n++) {
+      int k = n;
+      storage.inTransaction(tx -> tx.consents().append(draft(k, ORDER_A, T0)));
+    }
+    JdbcConsentRows rows = JdbcConsentRows.of(db);
+    rows.editField(2, ConsentTamperContract.Field.PURPOSE, "NOT_A_PURPOSE");
+
+    ConsentVerification verification =
+        ConsentAudit.builder(storage).subjectSecret(new byte[32]).build().verify();
+
+    assertThat(verification.valid()).isFalse();
+    assertThat(verification.firstBreak()).isPresent();
+    ChainBreak found = verification.firstBreak().orElseThrow();
+    assertThat(found.sequence()).isEqualTo(2);
+    assertThat(found.reason()).isEqualTo(ChainBreak.Reason.EDITED);
+    assertThat(found.detail()).contains("NOT_A_PURPOSE");
+    assertThatThrownBy(() -> storage.inTransaction(tx -> tx.consents().findByOrder(ORDER_A)))
+        .isInstanceOf(UnreadableConsentEntryException.class)
+        .satisfies(e -> assertThat(((UnreadableConsentEntryException) e).sequence()).isEqualTo(2));
+
+    // An earlier break is still the one reported.
+    rows.editField(1, ConsentTamperContract.Field.CHANNEL, "edited");
+    ChainBreak earlier =
+        ConsentAudit.builder(storage)
+            .subjectSecret(new byte[32])
+            .build()
+            .verify()
+            .firstBreak()
+            .orElseThrow();
+    assertThat(earlier.sequence()).isEqualTo(1);
   }
 }

@@ -1,6 +1,7 @@
 package dev.tinycheckout.consent;
 
 import dev.tinycheckout.consent.ChainBreak.Reason;
+import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +39,9 @@ public final class ConsentChain {
    *   <li>with a trusted head: an entry at its sequence with another hash is {@link
    *       Reason#REWRITTEN}, and a trail whose unbroken part ends before its sequence is {@link
    *       Reason#TRUNCATED}.
+   *   <li>a row that is no entry at all, which the iteration reports by throwing an {@link
+   *       UnreadableConsentEntryException}, is {@link Reason#EDITED} at its sequence, unless a
+   *       break came before it; the walk ends there.
    * </ul>
    *
    * <p>What no plain chain can tell: entries appended after the last trusted head by someone who
@@ -53,7 +57,18 @@ public final class ConsentChain {
     Objects.requireNonNull(entries, "entries");
     Objects.requireNonNull(trusted, "trusted");
     Walk walk = new Walk(trusted.filter(h -> !h.isEmpty()).orElse(null));
-    for (ConsentEntry e : entries) {
+    Iterator<ConsentEntry> it = entries.iterator();
+    while (true) {
+      ConsentEntry e;
+      try {
+        if (!it.hasNext()) {
+          break;
+        }
+        e = it.next();
+      } catch (UnreadableConsentEntryException unreadable) {
+        // A row that is no entry at all: edited, at its own number, unless a break came before.
+        return walk.unreadable(unreadable);
+      }
       walk.accept(Objects.requireNonNull(e, "entry"));
     }
     return walk.finish();
@@ -178,6 +193,17 @@ public final class ConsentChain {
               + " was recorded as sequence "
               + expected
               + " (renumbered)");
+    }
+
+    ConsentVerification unreadable(UnreadableConsentEntryException e) {
+      if (found == null && editedSuspect == null && gapAfter == null) {
+        found =
+            new ChainBreak(
+                e.sequence(),
+                Reason.EDITED,
+                Objects.requireNonNullElse(e.getMessage(), "unreadable"));
+      }
+      return finish();
     }
 
     ConsentVerification finish() {

@@ -3,6 +3,7 @@ package dev.tinycheckout.consent;
 import dev.tinycheckout.order.OrderId;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Storage SPI of the consent audit trail: an append-only hash chain of {@link ConsentEntry
@@ -37,7 +38,9 @@ import java.util.Optional;
  *       soon after their commit and before every read that must see them.
  *   <li><b>Entries read back exactly as stored</b>, every field, including a hash that no longer
  *       matches its content: a store never "repairs" or filters what it reads, so that verification
- *       sees what is there.
+ *       sees what is there. A row that cannot be read as an entry at all (a field no entry can
+ *       hold) makes the read throw {@link UnreadableConsentEntryException} with its sequence, which
+ *       verification reports as an edit there.
  *   <li><b>Subject keys are the only thing erasure deletes.</b> They are read, created and deleted
  *       in the caller's transaction, like everything else.
  * </ul>
@@ -69,6 +72,25 @@ public interface ConsentLog {
    */
   default void stage(ConsentDraft draft) {
     append(draft);
+  }
+
+  /**
+   * Stages a draft sealed under the subject's key, creating the key from {@code candidate} if the
+   * subject has none: {@link #subjectKeyOrCreate} and then {@link #stage} of {@code
+   * draftFor.apply(key)}, in the caller's transaction. A store may do both in fewer round trips (a
+   * database: insert the candidate key and the draft sealed under it in one statement, and only if
+   * the subject had a key already, read it and stage a draft sealed under that one), so {@code
+   * draftFor} may be called twice; it must have no side effects.
+   *
+   * @param subjectId the subject
+   * @param candidate the key to store if the subject has none, such as {@link SubjectKey#random()}
+   * @param draftFor the draft sealed under a given key
+   */
+  default void stageSealed(
+      SubjectId subjectId, SubjectKey candidate, Function<SubjectKey, ConsentDraft> draftFor) {
+    SubjectKey key =
+        subjectKey(subjectId).orElseGet(() -> subjectKeyOrCreate(subjectId, candidate));
+    stage(draftFor.apply(key));
   }
 
   /**

@@ -67,10 +67,12 @@ import org.jspecify.annotations.Nullable;
  * progress on standard error.
  *
  * <ul>
- *   <li><b>Appends</b>: {@code threads} writer threads each run {@link ConsentAudit#append} in a
- *       transaction of its own through {@link JdbcStorage}, as fast as they can, for {@code
- *       appendSeconds} (after {@code warmupSeconds} untimed); then {@link ConsentAudit#verify()}
- *       walks the whole trail, twice, and must find it valid.
+ *   <li><b>Appends</b>: {@code threads} writer threads each run {@link ConsentAudit#record} in a
+ *       transaction of its own through {@link JdbcStorage}, then {@link ConsentAudit#chainSoon()},
+ *       as a checkout does, as fast as they can, for {@code appendSeconds} (after {@code
+ *       warmupSeconds} untimed); the background passes chain meanwhile. Then {@link
+ *       ConsentAudit#chainPending()} chains the rest and {@link ConsentAudit#verify()} walks the
+ *       whole trail, twice, and must find it valid.
  *   <li><b>Checkouts with and without the trail</b>: {@code threads} threads place orders through
  *       {@link Checkout#placeOrder} on one {@link JdbcStorage}, in timed windows of {@code
  *       seconds}. "With" is the storage as it is; "without" is the same storage wrapped in {@link
@@ -281,7 +283,8 @@ public final class ConsentTrailBenchmark {
       md.append(
           String.format(
               Locale.ROOT,
-              "### Appends: %d threads, one ConsentAudit.append per transaction%n%n",
+              "### Appends: %d threads, one ConsentAudit.record per transaction, chained in the"
+                  + " background (chainSoon)%n%n",
               settings.threads));
       md.append(
           "| Appends | Seconds | Appends/s | Active | Waiting for a lock | Waiting for WAL |\n");
@@ -455,12 +458,20 @@ public final class ConsentTrailBenchmark {
                   ConsentEvidence.CHANNEL_CHECKOUT,
                   OrderId.generate(clock),
                   clock.instant());
-          storage.inTransaction(tx -> audit.append(tx, evidence));
+          storage.inTransaction(
+              tx -> {
+                audit.record(tx, evidence);
+                return Boolean.TRUE;
+              });
+          audit.chainSoon();
         };
     window("appends warm-up", 0, settings.threads, settings.warmupSeconds, threads, append, null);
     Window w =
         window("appends", 1, settings.threads, settings.appendSeconds, threads, append, sampled);
     log.printf(Locale.ROOT, "appends: %,d in %s, %,.0f/s%n", w.completed, w.took, w.perSecond());
+    long leftStaged = count(pool, "SELECT count(*) FROM tc_consent_staged");
+    log.printf(Locale.ROOT, "staged, not yet chained, at the end of the window: %,d%n", leftStaged);
+    audit.chainPending();
     long stored = count(pool, "SELECT count(*) FROM tc_consent_entry");
     long start = System.nanoTime();
     ConsentVerification first = audit.verify();
@@ -499,8 +510,16 @@ public final class ConsentTrailBenchmark {
         });
     ConsentAudit audit = audit(storage);
     Checkout with = checkout(storage, audit);
+    // Without the trail: no consent reaches the database, and no chaining pass runs either.
+    WithoutConsentStorage bare =
+        new WithoutConsentStorage(storage, NoDatabaseConsentLog.unhashed());
     Checkout without =
-        checkout(new WithoutConsentStorage(storage, NoDatabaseConsentLog.unhashed()), audit);
+        checkout(
+            bare,
+            ConsentAudit.builder(bare)
+                .subjectSecret(SUBJECT_SECRET)
+                .chainExecutor(pass -> {})
+                .build());
     AtomicLong next = new AtomicLong();
     AtomicLong placedWith = new AtomicLong();
     AtomicLong placedWithout = new AtomicLong();
