@@ -7,6 +7,7 @@ import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.catalog.UnknownProductException;
 import dev.tinycheckout.consent.ConsentProofException;
 import dev.tinycheckout.consent.ConsentRequiredException;
+import dev.tinycheckout.consent.UnreadableConsentEntryException;
 import dev.tinycheckout.idempotency.IdempotencyKeyInUseException;
 import dev.tinycheckout.idempotency.IdempotencyKeyReusedException;
 import dev.tinycheckout.idempotency.InvalidIdempotencyKeyException;
@@ -109,7 +110,9 @@ class ExceptionHierarchyTest {
           new Sample(
               new ConsentProofException(ConsentProofException.Reason.FORK, "two roots"), false),
           new Sample(
-              new WithdrawalRightWaivedException(OrderId.generate(Clock.systemUTC())), false));
+              new WithdrawalRightWaivedException(OrderId.generate(Clock.systemUTC())), false),
+          new Sample(
+              new UnreadableConsentEntryException(7, "purpose: unknown value 'X'", null), false));
 
   private record Sample(TinyCheckoutException exception, boolean retryable) {}
 
@@ -211,7 +214,8 @@ class ExceptionHierarchyTest {
             "already-withdrawn",
             "withdrawal-period-expired",
             "invalid-consent-proof",
-            "withdrawal-right-waived");
+            "withdrawal-right-waived",
+            "consent-entry-unreadable");
   }
 
   @Test
@@ -246,6 +250,19 @@ class ExceptionHierarchyTest {
     assertThat(waived.orderId()).isEqualTo(id);
     assertThat(waived.problem()).isEqualTo("withdrawal-right-waived");
     assertThat(waived).hasMessageEndingWith("#withdrawal-right-waived)");
+  }
+
+  @Test
+  void anUnreadableConsentEntryNamesItsSequenceAndPointsToItsDocsAnchor() {
+    UnreadableConsentEntryException unreadable =
+        new UnreadableConsentEntryException(7, "purpose: unknown value 'X'", null);
+
+    assertThat(unreadable.sequence()).isEqualTo(7);
+    assertThat(unreadable.problem()).isEqualTo("consent-entry-unreadable");
+    assertThat(unreadable)
+        .hasMessageContaining("consent entry 7")
+        .hasMessageContaining("unknown value 'X'")
+        .hasMessageEndingWith("#consent-entry-unreadable)");
   }
 
   @Test

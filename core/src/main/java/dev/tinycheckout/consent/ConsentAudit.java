@@ -101,9 +101,9 @@ public final class ConsentAudit {
 
   /**
    * How long a chaining pass that {@link #chainSoon()} started waits before it reads what is
-   * staged, by default: 10 ms. See {@link Builder#chainDelay}.
+   * staged, by default: 50 ms. See {@link Builder#chainDelay}.
    */
-  public static final Duration DEFAULT_CHAIN_DELAY = Duration.ofMillis(10);
+  public static final Duration DEFAULT_CHAIN_DELAY = Duration.ofMillis(50);
 
   /** The most staged drafts {@link #chainPending()} chains in one transaction: {@value}. */
   public static final int CHAIN_BATCH = 1000;
@@ -799,7 +799,7 @@ public final class ConsentAudit {
 
     /**
      * Sets how long a pass that {@link ConsentAudit#chainSoon()} started waits before it chains
-     * (default {@link ConsentAudit#DEFAULT_CHAIN_DELAY}, 10 ms): checkouts that commit meanwhile
+     * (default {@link ConsentAudit#DEFAULT_CHAIN_DELAY}, 50 ms): checkouts that commit meanwhile
      * are chained by the same pass, in one transaction and one commit, instead of a pass each.
      * Longer saves the database work under load; it also keeps staged entries longer before they
      * are tamper-evident. Reads never wait: they chain at once.

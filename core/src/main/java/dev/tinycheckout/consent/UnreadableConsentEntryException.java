@@ -32,9 +32,9 @@ public final class UnreadableConsentEntryException extends TinyCheckoutException
             + sequence
             + " is stored in a form no entry has ("
             + detail
-            + "): it was changed outside tinycheckout; see "
+            + "): it was changed outside tinycheckout (see "
             + DOCS
-            + "consent-entry-unreadable",
+            + "consent-entry-unreadable)",
         cause);
     this.sequence = sequence;
   }

@@ -283,4 +283,66 @@ class ConsentChainTest {
     assertThatThrownBy(() -> ConsentChain.verify(withNull, Optional.empty()))
         .isInstanceOf(NullPointerException.class);
   }
+
+  /** Entries up to {@code unreadableAt} (exclusive), then the store's failure to read that row. */
+  private Iterable<ConsentEntry> unreadableFrom(List<ConsentEntry> entries, long unreadableAt) {
+    return () ->
+        new java.util.Iterator<>() {
+          private int i;
+
+          @Override
+          public boolean hasNext() {
+            if (i < entries.size() && entries.get(i).sequence() < unreadableAt) {
+              return true;
+            }
+            throw new UnreadableConsentEntryException(unreadableAt, "purpose: 'BOGUS'", null);
+          }
+
+          @Override
+          public ConsentEntry next() {
+            if (!hasNext()) {
+              throw new java.util.NoSuchElementException();
+            }
+            return entries.get(i++);
+          }
+        };
+  }
+
+  @Test
+  void aRowThatIsNoEntryAtAllIsEditedAtItsSequence() {
+    ConsentVerification v = ConsentChain.verify(unreadableFrom(trail, 4), Optional.empty());
+
+    assertThat(v.valid()).isFalse();
+    assertThat(v.entries()).isEqualTo(3);
+    ChainBreak b = v.firstBreak().orElseThrow();
+    assertThat(b.sequence()).isEqualTo(4);
+    assertThat(b.reason()).isEqualTo(Reason.EDITED);
+    assertThat(b.detail()).contains("consent entry 4").contains("BOGUS");
+  }
+
+  @Test
+  void aBreakBeforeAnUnreadableRowIsStillTheFirst() {
+    ConsentEntry second = trail.get(1);
+    trail.set(
+        1,
+        new ConsentEntry(
+            second.sequence(),
+            second.subjectId(),
+            second.action(),
+            second.purpose(),
+            "edited",
+            second.termsHash(),
+            second.channel(),
+            second.orderId(),
+            second.recordedAt(),
+            second.sealedPersonalData(),
+            second.previousHash(),
+            second.hash()));
+
+    ChainBreak b =
+        ConsentChain.verify(unreadableFrom(trail, 5), Optional.empty()).firstBreak().orElseThrow();
+
+    assertThat(b.sequence()).isEqualTo(2);
+    assertThat(b.reason()).isEqualTo(Reason.EDITED);
+  }
 }
