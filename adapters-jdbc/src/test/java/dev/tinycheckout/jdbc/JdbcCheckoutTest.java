@@ -48,6 +48,8 @@ class JdbcCheckoutTest {
     assertThat(replay.replayed()).isTrue();
     assertThat(replay.response()).isEqualTo(first.response());
     assertThat(gateway.approvedCharges()).isEqualTo(1);
+    // The consent was staged with the order; chained by a background pass, or here.
+    checkout.consentAudit().chainPending();
     storage.inTransaction(
         tx -> {
           assertThat(tx.products().find(Sku.of("one-dollar-item")).orElseThrow().stock())

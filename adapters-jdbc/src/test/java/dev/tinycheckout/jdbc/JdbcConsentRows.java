@@ -195,17 +195,19 @@ final class JdbcConsentRows implements ConsentTamperContract.Tamperer {
     guarded(
         c -> {
           try (Statement s = c.createStatement()) {
+            // The head first, as a chaining pass takes it: a pass still running from the test
+            // before finishes before the rows go, instead of deadlocking with this.
+            s.execute(
+                "UPDATE tc_consent_chain_head SET last_sequence = 0, last_hash = '"
+                    + ConsentHash.ZERO.hex()
+                    + "' WHERE id = 1");
+            s.execute("DELETE FROM tc_consent_staged");
             s.execute(
                 switch (database) {
                   case POSTGRES, POSTGRES_LOCAL -> "TRUNCATE tc_consent_entry";
                   default -> "DELETE FROM tc_consent_entry";
                 });
             s.execute("DELETE FROM tc_consent_subject_key");
-            s.execute("DELETE FROM tc_consent_staged");
-            s.execute(
-                "UPDATE tc_consent_chain_head SET last_sequence = 0, last_hash = '"
-                    + ConsentHash.ZERO.hex()
-                    + "' WHERE id = 1");
           }
         });
   }

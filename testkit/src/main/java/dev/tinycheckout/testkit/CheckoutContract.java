@@ -125,7 +125,14 @@ public abstract class CheckoutContract {
     storage = newStorage();
     clock = TestClock.at(T0);
     gateway = new TestPaymentGateway();
-    audit = ConsentAudit.builder(storage).subjectSecret(new byte[32]).clock(clock).build();
+    // Chaining passes run on the request's thread, so none outlives a test.
+    audit =
+        ConsentAudit.builder(storage)
+            .subjectSecret(new byte[32])
+            .clock(clock)
+            .chainExecutor(Runnable::run)
+            .chainDelay(Duration.ZERO)
+            .build();
     checkout =
         Checkout.builder()
             .storage(storage)
