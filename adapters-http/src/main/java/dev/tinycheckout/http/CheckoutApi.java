@@ -9,6 +9,7 @@ import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.checkout.Checkout;
 import dev.tinycheckout.checkout.CheckoutConfig;
+import dev.tinycheckout.checkout.CheckoutOutcome;
 import dev.tinycheckout.checkout.CheckoutRequest;
 import dev.tinycheckout.checkout.CheckoutResult;
 import dev.tinycheckout.checkout.WithdrawalRequest;
@@ -23,6 +24,10 @@ import dev.tinycheckout.fulfilment.FulfilmentHooks;
 import dev.tinycheckout.http.cache.ProductCacheConfig;
 import dev.tinycheckout.http.cache.ProductReadCache;
 import dev.tinycheckout.http.cache.WarmUpReport;
+import dev.tinycheckout.http.fraud.Attempt;
+import dev.tinycheckout.http.fraud.FraudGuard;
+import dev.tinycheckout.http.fraud.Outcome;
+import dev.tinycheckout.http.fraud.Verdict;
 import dev.tinycheckout.http.json.CheckoutRequestReader;
 import dev.tinycheckout.http.json.ContractJsonWriter;
 import dev.tinycheckout.http.json.MalformedRequestException;
@@ -36,6 +41,7 @@ import dev.tinycheckout.httpcache.ResourceState;
 import dev.tinycheckout.idempotency.IdempotencyKey;
 import dev.tinycheckout.idempotency.IdempotencyKeyInUseException;
 import dev.tinycheckout.idempotency.IdempotencyKeyReusedException;
+import dev.tinycheckout.idempotency.IdempotencyRecord;
 import dev.tinycheckout.idempotency.StoredResponse;
 import dev.tinycheckout.order.Email;
 import dev.tinycheckout.order.Order;
@@ -53,6 +59,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,6 +69,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +110,10 @@ import org.slf4j.LoggerFactory;
  * so the instance that sold an item never shows the old stock. Call {@link #warmUp()} before the
  * server takes traffic.
  *
+ * <p>With a {@link Builder#fraudGuard(FraudGuard) fraud guard}, {@code POST /checkout} asks it
+ * before each checkout that could charge, and answers 429 {@code too-many-attempts} with {@code
+ * Retry-After} when it refuses (see {@link Builder#fraudGuard(FraudGuard)}).
+ *
  * <p>Thread-safe; build one per shop and share it between all server threads.
  */
 public final class CheckoutApi implements ApiHandler {
@@ -128,6 +141,9 @@ public final class CheckoutApi implements ApiHandler {
   // Product pages rendered once per product state: JSON, SHA-256 and date formatting would
   // otherwise cost as much CPU per request as the whole bare server does.
   private final Cache<Sku, Rendered> renderedProducts;
+  private final @Nullable FraudGuard fraudGuard;
+  private final int trustedProxies;
+  private final AtomicBoolean warnedUnknownClient = new AtomicBoolean();
 
   private CheckoutApi(Builder b) {
     CheckoutStorage raw = require(b.storage, "storage");
@@ -180,6 +196,8 @@ public final class CheckoutApi implements ApiHandler {
         Rendered.of(termsBody, Optional.of(b.clock.instant().truncatedTo(ChronoUnit.SECONDS)));
     this.renderedProducts =
         Caffeine.newBuilder().maximumSize(b.cacheConfig.maximumSize()).<Sku, Rendered>build();
+    this.fraudGuard = b.fraudGuard;
+    this.trustedProxies = b.trustedProxies;
   }
 
   private static <T> T require(@Nullable T value, String name) {
@@ -219,6 +237,15 @@ public final class CheckoutApi implements ApiHandler {
    */
   public Checkout checkout() {
     return checkout;
+  }
+
+  /**
+   * The card-testing guard that {@code POST /checkout} asks, if one was configured.
+   *
+   * @return the guard given to {@link Builder#fraudGuard(FraudGuard)}, or empty
+   */
+  public Optional<FraudGuard> fraudGuard() {
+    return Optional.ofNullable(fraudGuard);
   }
 
   /**
@@ -575,12 +602,128 @@ public final class CheckoutApi implements ApiHandler {
     } catch (ValidationException e) {
       return keyed(Responses.problem(Problem.from(e)), false);
     }
+    FraudGuard guard = fraudGuard;
+    if (guard == null) {
+      return placeOrder(accepted.key, checkoutRequest);
+    }
+    try {
+      if (holdsAnswer(accepted.key, checkoutRequest)) {
+        // A replay of a stored answer charges nothing: serve it, even to a blocked client, and
+        // count it for nothing.
+        return placeOrder(accepted.key, checkoutRequest);
+      }
+    } catch (StorageException e) {
+      return keyed(storageFailure(e, Map.of()), false);
+    }
+    Attempt attempt =
+        Attempt.of(
+            clientAddress(request),
+            checkoutRequest.email().value(),
+            checkoutRequest.paymentToken());
+    if (guard.admit(attempt) instanceof Verdict.Refuse refuse) {
+      return keyed(Responses.tooManyAttempts(refuse), false);
+    }
+    Outcome outcome = Outcome.OTHER;
     try {
       CheckoutResult result = checkout.placeOrder(accepted.key, checkoutRequest);
+      if (!result.replayed()) {
+        outcome = outcome(result.outcome());
+      }
+      return stored(result.response(), result.replayed());
+    } catch (TinyCheckoutException e) {
+      return keyed(failure(e), false);
+    } finally {
+      guard.recordOutcome(attempt, outcome);
+    }
+  }
+
+  private ApiResponse placeOrder(IdempotencyKey key, CheckoutRequest checkoutRequest) {
+    try {
+      CheckoutResult result = checkout.placeOrder(key, checkoutRequest);
       return stored(result.response(), result.replayed());
     } catch (TinyCheckoutException e) {
       return keyed(failure(e), false);
     }
+  }
+
+  /**
+   * Whether the key already holds the completed answer to this very request, which {@link
+   * Checkout#placeOrder} will replay without charging: one read by primary key, only when a fraud
+   * guard is configured.
+   */
+  private boolean holdsAnswer(IdempotencyKey key, CheckoutRequest checkoutRequest) {
+    Optional<IdempotencyRecord> found = storage.inTransaction(tx -> tx.idempotency().find(key));
+    if (found.isEmpty()) {
+      return false;
+    }
+    IdempotencyRecord record = found.get();
+    return record.isCompleted()
+        && !record.isPurgeable(clock.instant())
+        && record.fingerprint().equals(checkoutRequest.fingerprint());
+  }
+
+  private static Outcome outcome(CheckoutOutcome outcome) {
+    return switch (outcome) {
+      case PLACED -> Outcome.PAID;
+      case PAYMENT_DECLINED -> Outcome.DECLINED;
+      case OUT_OF_STOCK -> Outcome.OTHER;
+    };
+  }
+
+  /** The most characters an address taken from {@code X-Forwarded-For} may have. */
+  private static final int MAX_FORWARDED_ADDRESS = 64;
+
+  private static final Pattern FORWARDED_ADDRESS = Pattern.compile("[0-9A-Za-z:.\\[\\]%_-]+");
+
+  /**
+   * The address the fraud guard counts the request under: from {@code X-Forwarded-For} when proxies
+   * are trusted and it names one, else the peer address.
+   */
+  private String clientAddress(ApiRequest request) {
+    if (trustedProxies > 0) {
+      Optional<String> forwarded = forwardedFor(request.headers(), trustedProxies);
+      if (forwarded.isPresent()) {
+        return forwarded.get();
+      }
+    }
+    Optional<String> peer = request.clientAddress();
+    if (peer.isPresent()) {
+      return peer.get();
+    }
+    if (warnedUnknownClient.compareAndSet(false, true)) {
+      LOG.warn(
+          "a checkout came without a client address: the server mount does not fill"
+              + " ApiRequest.clientAddress, so the fraud guard counts all such checkouts under one"
+              + " address, '{}'",
+          ApiRequest.UNKNOWN_CLIENT);
+    }
+    return ApiRequest.UNKNOWN_CLIENT;
+  }
+
+  /**
+   * The address that the outermost trusted proxy saw: the {@code hops}-th entry of {@code
+   * X-Forwarded-For} from the right (each proxy appends the address it received the request from),
+   * or the leftmost if there are fewer. Empty if the header is missing or that entry is not an
+   * address.
+   */
+  static Optional<String> forwardedFor(RequestHeaders headers, int hops) {
+    List<String> entries = new ArrayList<>();
+    for (String line : headers.values("X-Forwarded-For")) {
+      for (String part : line.split(",", -1)) {
+        String entry = part.strip();
+        if (!entry.isEmpty()) {
+          entries.add(entry);
+        }
+      }
+    }
+    if (entries.isEmpty()) {
+      return Optional.empty();
+    }
+    String chosen = entries.get(Math.max(0, entries.size() - hops));
+    if (chosen.length() > MAX_FORWARDED_ADDRESS || !FORWARDED_ADDRESS.matcher(chosen).matches()) {
+      return Optional.empty();
+    }
+    return Optional.of(chosen);
   }
 
   private ApiResponse withdraw(ApiRequest request, String segment) {
@@ -870,8 +1013,68 @@ public final class CheckoutApi implements ApiHandler {
     private Executor executor = ForkJoinPool.commonPool();
     private FulfilmentHooks hooks = FulfilmentHooks.none();
     private Runnable afterEventsCommitted = () -> {};
+    private @Nullable FraudGuard fraudGuard;
+    private int trustedProxies;
 
     private Builder() {}
+
+    /**
+     * The card-testing guard that {@code POST /checkout} asks before each checkout (default: none,
+     * and no checkout is ever refused for fraud). Build it with the rules you want, such as {@code
+     * FraudGuard.builder().rules(FraudRules.ofDefaults()).build()}.
+     *
+     * <p>With a guard, a checkout whose body is well-formed and valid is described as an {@link
+     * Attempt} of its client address (see {@link #trustedProxies(int)}), email and payment token,
+     * and {@link FraudGuard#admit admitted} before the engine runs it. A refused attempt is
+     * answered 429 {@code too-many-attempts} with {@code Retry-After} (whole seconds until the
+     * block ends), stores nothing under its idempotency key and calls no payment provider, so the
+     * same request may be sent again, with the same key, once the block is over. An admitted
+     * attempt's end is {@link FraudGuard#recordOutcome recorded}: a placed order as {@link
+     * Outcome#PAID}, a declined payment as {@link Outcome#DECLINED}, anything else (out of stock,
+     * unknown product, terms not current, provider unavailable, key in use) as {@link
+     * Outcome#OTHER}.
+     *
+     * <p>A request whose key already holds its completed answer is served that answer, as a replay,
+     * without asking the guard: a replay charges nothing, so even a blocked client gets it, and it
+     * is never counted twice. Telling a replay costs one read of the idempotency record per
+     * checkout, made only when a guard is configured. Bodies refused while reading (400 {@code
+     * malformed-request}, 422 {@code validation-failed}) are never counted.
+     *
+     * @param guard the guard
+     * @return this builder
+     */
+    public Builder fraudGuard(FraudGuard guard) {
+      this.fraudGuard = Objects.requireNonNull(guard, "guard");
+      return this;
+    }
+
+    /**
+     * How many reverse proxies in front of the server append the address they received a request
+     * from to {@code X-Forwarded-For}, so the fraud guard counts checkouts under the client's
+     * address rather than the proxy's. Default 0: the header is ignored and the peer address
+     * ({@link ApiRequest#clientAddress()}) counts.
+     *
+     * <p>With {@code n} proxies, the {@code n}-th address from the right of {@code X-Forwarded-For}
+     * is the client's (the leftmost, if there are fewer); entries left of it were sent by the
+     * client and prove nothing. When the header is missing, the peer address counts.
+     *
+     * <p><b>Risk:</b> set it only if every request reaches the server through those proxies, and
+     * they append to the header. A client that can reach the server directly, or through a proxy
+     * that passes the header on unchanged, can send any address it likes in {@code
+     * X-Forwarded-For}: it escapes the per-address rules with a new address per attempt, and can
+     * get another client's address blocked.
+     *
+     * @param count 0 to 10
+     * @return this builder
+     * @throws IllegalArgumentException if the count is out of range
+     */
+    public Builder trustedProxies(int count) {
+      if (count < 0 || count > 10) {
+        throw new IllegalArgumentException("trustedProxies must be 0 to 10, but was " + count);
+      }
+      this.trustedProxies = count;
+      return this;
+    }
 
     /**
      * The shop's storage. The API wraps it so its writes invalidate the product read cache.

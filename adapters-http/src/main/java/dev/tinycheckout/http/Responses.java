@@ -1,5 +1,6 @@
 package dev.tinycheckout.http;
 
+import dev.tinycheckout.http.fraud.Verdict;
 import dev.tinycheckout.http.json.ContractJsonWriter;
 import dev.tinycheckout.http.json.Problem;
 import java.util.LinkedHashMap;
@@ -45,6 +46,21 @@ final class Responses {
             405,
             "This resource does not support " + printable(method) + "; it allows " + allow + "."),
         Map.of("Allow", allow));
+  }
+
+  /** The answer to a checkout the fraud guard refused: nothing was charged or stored. */
+  static ApiResponse tooManyAttempts(Verdict.Refuse refuse) {
+    long seconds = refuse.retryAfterSeconds();
+    return problem(
+        Problem.of(
+            "too-many-attempts",
+            "Too many attempts",
+            429,
+            "Too many failed checkout attempts from this client or for this email; nothing was"
+                + " charged or stored. Try again in "
+                + seconds
+                + " seconds."),
+        Map.of("Retry-After", Long.toString(seconds)));
   }
 
   /** A client-supplied text made safe to quote in a detail: printable ASCII, at most 40 chars. */

@@ -196,7 +196,7 @@ class ConsentTamperOverHttpTest {
     return new Shop(server.base(), database);
   }
 
-  /** Places orders over HTTP, one consent entry each. */
+  /** Places orders over HTTP, one consent entry each, and has them chained. */
   private static void placeOrders(Shop shop, int count) throws Exception {
     for (int i = 0; i < count; i++) {
       String body =
@@ -215,6 +215,9 @@ class ConsentTamperOverHttpTest {
               BodyHandlers.ofString());
       assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
     }
+    // Checkouts stage their consent; the verify route chains what is staged before it reads, so
+    // the entries are in tc_consent_entry, with their numbers, before anything tampers with them.
+    assertThat(verify(shop, "").path("entries").asLong()).isGreaterThanOrEqualTo(count);
   }
 
   private static JsonNode verify(Shop shop, String query) throws Exception {

@@ -783,7 +783,8 @@ final class JdbcTransaction implements StorageTransaction {
         return;
       }
       ConsentDraft draft = Objects.requireNonNull(draftFor.apply(candidate), "draft");
-      Optional<SubjectKey> had =
+      // Empty: staged under the new key. Else the key the subject had, if the statement saw it.
+      Optional<Optional<SubjectKey>> had =
           sql(
               () -> {
                 try (PreparedStatement ps = c.prepareStatement(STAGE_UNDER_NEW_KEY)) {
@@ -794,11 +795,13 @@ final class JdbcTransaction implements StorageTransaction {
                   try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     if (rs.getLong("staged") == 1) {
-                      return Optional.<SubjectKey>empty();
+                      return Optional.<Optional<SubjectKey>>empty();
                     }
                     byte[] existing = rs.getBytes("existing");
                     return Optional.of(
-                        existing == null ? SubjectKey.random() : SubjectKey.of(existing));
+                        existing == null
+                            ? Optional.<SubjectKey>empty()
+                            : Optional.of(SubjectKey.of(existing)));
                   }
                 }
               });
@@ -806,9 +809,15 @@ final class JdbcTransaction implements StorageTransaction {
         keys.put(subjectId, candidate);
         return;
       }
-      // The subject had a key (or one was committed just now, unseen by the statement): seal
-      // under the key that is there.
-      ConsentLog.super.stageSealed(subjectId, had.get(), draftFor);
+      Optional<SubjectKey> existing = had.get();
+      if (existing.isPresent()) {
+        // A returning customer: seal under the key the subject has, known from the same round trip.
+        keys.put(subjectId, existing.get());
+        stage(Objects.requireNonNull(draftFor.apply(existing.get()), "draft"));
+        return;
+      }
+      // A key committed after the statement's snapshot, unseen by it: read it, then stage.
+      ConsentLog.super.stageSealed(subjectId, candidate, draftFor);
     }
 
     private void bindDraft(PreparedStatement ps, int from, ConsentDraft draft) throws SQLException {

@@ -82,18 +82,19 @@ final class BareJdbcCheckout {
   static final String FIND_LINES =
       "SELECT sku, quantity, unit_price, line_total FROM tc_order_line WHERE order_id = ?"
           + " ORDER BY line_no";
-  static final String SELECT_SUBJECT_KEY =
-      "SELECT key_bytes FROM tc_consent_subject_key WHERE subject_id = ?";
-  static final String INSERT_SUBJECT_KEY =
-      "INSERT INTO tc_consent_subject_key (subject_id, key_bytes) VALUES (?, ?)"
-          + " ON CONFLICT DO NOTHING";
-  static final String LOCK_CONSENT_HEAD =
-      "SELECT last_sequence, last_hash FROM tc_consent_chain_head WHERE id = 1 FOR UPDATE";
-  static final String APPEND_CONSENT =
-      "WITH entry AS (INSERT INTO tc_consent_entry (sequence_no, subject_id, action, purpose,"
-          + " terms_version, terms_hash, channel, order_id, recorded_at, sealed_personal_data,"
-          + " previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))"
-          + " UPDATE tc_consent_chain_head SET last_sequence = ?, last_hash = ? WHERE id = 1";
+  static final String STAGE_UNDER_NEW_KEY =
+      "WITH k AS (INSERT INTO tc_consent_subject_key (subject_id, key_bytes) VALUES (?, ?)"
+          + " ON CONFLICT DO NOTHING RETURNING subject_id),"
+          + " s AS (INSERT INTO tc_consent_staged ("
+          + "subject_id, action, purpose, terms_version, terms_hash, channel, order_id,"
+          + " recorded_at, sealed_personal_data)"
+          + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM k RETURNING 1)"
+          + " SELECT (SELECT count(*) FROM s) AS staged,"
+          + " (SELECT key_bytes FROM tc_consent_subject_key WHERE subject_id = ?) AS existing";
+  static final String STAGE_CONSENT =
+      "INSERT INTO tc_consent_staged (subject_id, action, purpose, terms_version, terms_hash,"
+          + " channel, order_id, recorded_at, sealed_personal_data)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
   static final String INSERT_EVENT =
       "INSERT INTO tc_outbox (id, type, aggregate_id, payload, created_at) VALUES (?, ?, ?, ?, ?)";
   static final String COMPLETE_KEY =
@@ -294,76 +295,56 @@ final class BareJdbcCheckout {
   }
 
   /**
-   * The consent entry of a checkout, statement for statement as {@code ConsentAudit.append} and
-   * {@code JdbcTransaction}'s consent log issue them on PostgreSQL: the subject's key (inserted,
-   * ignoring a duplicate, only if it has none, then read again if another transaction won), the
-   * head under a row lock, the entry and the new head in one statement. Nothing is sealed or
-   * hashed: the sealed payload is random bytes of the sealed length and the entry's hash is 32
-   * random bytes, so the entry links to the head as read but does not verify.
+   * The consent of a checkout, statement for statement as {@code ConsentAudit.record} and {@code
+   * JdbcTransaction}'s consent log issue them on PostgreSQL: one statement that inserts a new
+   * subject's key and the draft staged under it, or, for a subject that has a key, returns that
+   * key; then the draft staged under it. Chaining happens after the commit, in neither benchmark
+   * method (see {@code ConsentTrailBenchmark} for its cost). Nothing is sealed: the sealed payload
+   * is random bytes of the sealed length.
    */
   private void appendConsent(Connection c, String orderId, Instant recordedAt) throws SQLException {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    boolean hasKey;
-    try (PreparedStatement ps = c.prepareStatement(SELECT_SUBJECT_KEY)) {
+    byte[] key = new byte[32];
+    random.nextBytes(key);
+    byte[] sealed = new byte[SEALED_BYTES];
+    random.nextBytes(sealed);
+    String sealedText = Base64.getEncoder().encodeToString(sealed);
+    boolean staged;
+    try (PreparedStatement ps = c.prepareStatement(STAGE_UNDER_NEW_KEY)) {
       ps.setString(1, subjectId);
+      ps.setBytes(2, key);
+      bindDraft(ps, 3, orderId, recordedAt, sealedText);
+      ps.setString(12, subjectId);
       try (ResultSet rs = ps.executeQuery()) {
-        hasKey = rs.next();
-      }
-    }
-    if (!hasKey) {
-      byte[] key = new byte[32];
-      random.nextBytes(key);
-      int inserted;
-      try (PreparedStatement ps = c.prepareStatement(INSERT_SUBJECT_KEY)) {
-        ps.setString(1, subjectId);
-        ps.setBytes(2, key);
-        inserted = ps.executeUpdate();
-      }
-      if (inserted != 1) {
-        try (PreparedStatement ps = c.prepareStatement(SELECT_SUBJECT_KEY)) {
-          ps.setString(1, subjectId);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              throw new IllegalStateException("subject key neither inserted nor found");
-            }
-          }
+        if (!rs.next()) {
+          throw new IllegalStateException("the staging statement returned no row");
+        }
+        staged = rs.getLong("staged") == 1;
+        if (!staged && rs.getBytes("existing") == null) {
+          throw new IllegalStateException("subject key neither inserted nor found");
         }
       }
     }
-    long sequence;
-    String previousHash;
-    try (PreparedStatement ps = c.prepareStatement(LOCK_CONSENT_HEAD);
-        ResultSet rs = ps.executeQuery()) {
-      if (!rs.next()) {
-        throw new IllegalStateException("tc_consent_chain_head has no row");
-      }
-      sequence = rs.getLong("last_sequence") + 1;
-      previousHash = rs.getString("last_hash");
-    }
-    byte[] sealed = new byte[SEALED_BYTES];
-    random.nextBytes(sealed);
-    byte[] hash = new byte[32];
-    random.nextBytes(hash);
-    String hashHex = HexFormat.of().formatHex(hash);
-    try (PreparedStatement ps = c.prepareStatement(APPEND_CONSENT)) {
-      ps.setLong(1, sequence);
-      ps.setString(2, subjectId);
-      ps.setString(3, "GRANTED");
-      ps.setString(4, "TERMS_OF_SALE");
-      ps.setString(5, JdbcCheckoutBenchmark.TERMS);
-      ps.setString(6, ZERO_HASH);
-      ps.setString(7, "checkout");
-      ps.setString(8, orderId);
-      ps.setObject(9, utc(recordedAt));
-      ps.setString(10, Base64.getEncoder().encodeToString(sealed));
-      ps.setString(11, previousHash);
-      ps.setString(12, hashHex);
-      ps.setLong(13, sequence);
-      ps.setString(14, hashHex);
-      if (ps.executeUpdate() != 1) {
-        throw new IllegalStateException("tc_consent_chain_head has no row");
+    if (!staged) {
+      try (PreparedStatement ps = c.prepareStatement(STAGE_CONSENT)) {
+        bindDraft(ps, 1, orderId, recordedAt, sealedText);
+        ps.executeUpdate();
       }
     }
+  }
+
+  private void bindDraft(
+      PreparedStatement ps, int from, String orderId, Instant recordedAt, String sealed)
+      throws SQLException {
+    ps.setString(from, subjectId);
+    ps.setString(from + 1, "GRANTED");
+    ps.setString(from + 2, "TERMS_OF_SALE");
+    ps.setString(from + 3, JdbcCheckoutBenchmark.TERMS);
+    ps.setString(from + 4, ZERO_HASH);
+    ps.setString(from + 5, "checkout");
+    ps.setString(from + 6, orderId);
+    ps.setObject(from + 7, utc(recordedAt));
+    ps.setString(from + 8, sealed);
   }
 
   /** HMAC-SHA256 of the lower-case address under the secret, as 64 hex digits. */

@@ -11,12 +11,15 @@ import dev.tinycheckout.http.json.ContractJsonWriter;
 import dev.tinycheckout.http.json.Problem;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,7 +157,17 @@ public final class JdkHttpHandler implements HttpHandler {
             path,
             Optional.ofNullable(exchange.getRequestURI().getRawQuery()),
             view,
-            exchange.getRequestBody()));
+            exchange.getRequestBody(),
+            clientAddress(exchange.getRemoteAddress())));
+  }
+
+  /** The peer's IP address as text, if the server knows it (it always does for a socket). */
+  static Optional<String> clientAddress(@Nullable InetSocketAddress peer) {
+    if (peer == null) {
+      return Optional.empty();
+    }
+    InetAddress address = peer.getAddress();
+    return address == null ? Optional.empty() : Optional.of(address.getHostAddress());
   }
 
   /**

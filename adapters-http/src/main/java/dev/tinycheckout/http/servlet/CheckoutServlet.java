@@ -89,7 +89,8 @@ public final class CheckoutServlet extends HttpServlet {
                 path,
                 Optional.ofNullable(request.getQueryString()),
                 headers(request),
-                request.getInputStream());
+                request.getInputStream(),
+                Optional.ofNullable(request.getRemoteAddr()).filter(a -> !a.isBlank()));
         answer = Objects.requireNonNull(handler.handle(apiRequest), "handler returned no response");
       }
     } catch (RuntimeException | Error failure) {

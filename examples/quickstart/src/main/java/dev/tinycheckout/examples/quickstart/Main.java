@@ -6,6 +6,7 @@ import dev.tinycheckout.consent.ConsentAudit;
 import dev.tinycheckout.fulfilment.FulfilmentDispatcher;
 import dev.tinycheckout.fulfilment.FulfilmentHooks;
 import dev.tinycheckout.http.CheckoutApi;
+import dev.tinycheckout.http.fraud.FraudGuard;
 import dev.tinycheckout.http.jdk.JdkHttpMount;
 import dev.tinycheckout.payment.TestPaymentGateway;
 import dev.tinycheckout.store.CheckoutStorage;
@@ -58,8 +59,11 @@ public final class Main {
                               Default: none, and the admin routes answer 401 to everyone
         --terms-version V     version of the terms accepted at checkout
                               (TINYCHECKOUT_TERMS_VERSION). Default: 2026-11-01
-        --fraud-rules R       default or off (TINYCHECKOUT_FRAUD_RULES). Accepted and checked;
-                              the fraud rules themselves come with a later release
+        --fraud-rules R       default or off (TINYCHECKOUT_FRAUD_RULES). The default rules
+                              count declined payments and distinct cards per client address
+                              (and declines per email), and answer 429 too-many-attempts with
+                              Retry-After to a client over the limit; successful checkouts never
+                              count against an address. Default: default
         --consent-secret-file FILE
                               the consent trail's subject secret, which keys the customers'
                               pseudonyms: at least 32 bytes as hex or base64, such as
@@ -132,6 +136,15 @@ public final class Main {
                   Runtime.getRuntime().halt(status);
                 },
                 "quickstart-shutdown"));
+    // Only now: a SIGTERM sent as soon as this line appears finds the hook in place.
+    logReady(quickstart);
+  }
+
+  private static void logReady(Quickstart quickstart) {
+    LOG.info(
+        "tinycheckout quickstart ready at {} in {} ms",
+        quickstart.uri(),
+        ManagementFactory.getRuntimeMXBean().getUptime());
   }
 
   /**
@@ -187,7 +200,12 @@ public final class Main {
               .checkoutConfig(checkoutConfig)
               .consentAudit(audit)
               .hooks(hooks)
-              .afterEventsCommitted(dispatcher::wakeUp);
+              .afterEventsCommitted(dispatcher::wakeUp)
+              .fraudGuard(
+                  FraudGuard.builder()
+                      .rules(settings.fraudRules().rules())
+                      .listener(new FraudAlerts())
+                      .build());
       settings.adminToken().ifPresent(builder::adminToken);
       CheckoutApi api = builder.build();
       api.warmUp();
@@ -222,11 +240,7 @@ public final class Main {
           catalog,
           settings.termsVersion(),
           settings.adminToken().isPresent() ? "on" : "off (no --admin-token)",
-          settings.fraudRules() == FraudRules.OFF ? "off" : "default (not applied yet)");
-      LOG.info(
-          "tinycheckout quickstart ready at {} in {} ms",
-          quickstart.uri(),
-          ManagementFactory.getRuntimeMXBean().getUptime());
+          settings.fraudRules());
       return quickstart;
     } catch (RuntimeException e) {
       database.close();

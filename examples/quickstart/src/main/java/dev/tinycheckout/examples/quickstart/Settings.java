@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * @param catalog a JSON catalog file to upsert at start, if any
  * @param adminToken the bearer token of the admin routes; without one they answer 401 to everyone
  * @param termsVersion the version of the terms a customer accepts at checkout
- * @param fraudRules the fraud rules choice (validated; the rules arrive with a later issue)
+ * @param fraudRules which card-testing rules the checkout applies
  * @param dataDir the directory of the default H2 database and of the consent key files that the
  *     quickstart makes when no other source is given
  * @param consentSecretFile a file holding the consent trail's subject secret, if given
@@ -35,7 +35,7 @@ record Settings(
     Optional<Path> catalog,
     Optional<String> adminToken,
     String termsVersion,
-    FraudRules fraudRules,
+    FraudRulesChoice fraudRules,
     Path dataDir,
     Optional<Path> consentSecretFile,
     Optional<ConsentSecret> consentSecret,
@@ -120,7 +120,7 @@ record Settings(
         Optional.empty(),
         Optional.empty(),
         DEFAULT_TERMS_VERSION,
-        FraudRules.DEFAULT,
+        FraudRulesChoice.DEFAULT,
         DEFAULT_DATA_DIR,
         Optional.empty(),
         Optional.empty(),
@@ -218,7 +218,7 @@ record Settings(
             Option.TERMS_VERSION,
             Settings::parseTermsVersion,
             defaults.termsVersion()),
-        read(values, sources, Option.FRAUD_RULES, FraudRules::parse, defaults.fraudRules()),
+        read(values, sources, Option.FRAUD_RULES, FraudRulesChoice::parse, defaults.fraudRules()),
         dataDir,
         read(
             values,

@@ -28,7 +28,7 @@ class SettingsTest {
     assertThat(settings.catalog()).isEmpty();
     assertThat(settings.adminToken()).isEmpty();
     assertThat(settings.termsVersion()).isEqualTo("2026-11-01");
-    assertThat(settings.fraudRules()).isEqualTo(FraudRules.DEFAULT);
+    assertThat(settings.fraudRules()).isEqualTo(FraudRulesChoice.DEFAULT);
     assertThat(settings.dataDir()).isEqualTo(Path.of("tinycheckout-data"));
     assertThat(settings.consentSecretFile()).isEmpty();
     assertThat(settings.consentSecret()).isEmpty();
@@ -68,7 +68,7 @@ class SettingsTest {
                 Optional.of(Path.of("shop.json")),
                 Optional.of("s3cret"),
                 "2027-01",
-                FraudRules.OFF,
+                FraudRulesChoice.OFF,
                 Path.of("/var/lib/shop"),
                 Optional.of(Path.of("/run/secrets/consent")),
                 Optional.empty(),
@@ -80,7 +80,7 @@ class SettingsTest {
     Settings settings = parse(List.of("--port=0", "--fraud-rules=OFF"), Map.of());
 
     assertThat(settings.port()).isZero();
-    assertThat(settings.fraudRules()).isEqualTo(FraudRules.OFF);
+    assertThat(settings.fraudRules()).isEqualTo(FraudRulesChoice.OFF);
   }
 
   @Test
@@ -107,7 +107,7 @@ class SettingsTest {
                 Optional.of(Path.of("/etc/shop.json")),
                 Optional.of("t0ken"),
                 "v2",
-                FraudRules.OFF,
+                FraudRulesChoice.OFF,
                 Path.of("/var/lib/shop"),
                 Optional.of(Path.of("/run/secrets/consent")),
                 Optional.empty(),
@@ -215,11 +215,11 @@ class SettingsTest {
   }
 
   @Test
-  void theHelpListsEveryFlagAndItsTwinAndSaysFraudRulesComeLater() {
+  void theHelpListsEveryFlagAndItsTwinAndWhatTheFraudRulesDo() {
     for (Settings.Option option : Settings.Option.values()) {
       assertThat(Main.USAGE).contains(option.flag).contains("(" + option.env);
     }
-    assertThat(Main.USAGE).contains("come with a later release");
+    assertThat(Main.USAGE).doesNotContain("later release").contains("429 too-many-attempts");
     assertThat(Main.USAGE).contains(Settings.CONSENT_SECRET_ENV + ".");
   }
 
