@@ -3,6 +3,7 @@ package dev.tinycheckout.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tinycheckout.catalog.Sku;
+import dev.tinycheckout.http.cache.MutableClock;
 import dev.tinycheckout.http.fraud.FraudGuard;
 import dev.tinycheckout.http.fraud.FraudRule;
 import dev.tinycheckout.http.fraud.FraudRules;
@@ -24,11 +25,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +53,7 @@ class FraudGuardOverHttpTest {
   private static final String HONEST_NAT = "203.0.113.10";
 
   private final InMemoryStorage storage = InMemoryStorage.create();
-  private final HandClock guardClock = new HandClock(Instant.parse("2026-11-25T10:00:00Z"));
+  private final MutableClock guardClock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private JdkHttpMount.Running server;
@@ -415,33 +413,5 @@ class FraudGuardOverHttpTest {
             CheckoutApi.forwardedFor(
                 RequestHeaders.of(Map.of("X-Forwarded-For", List.of("a b{}"))), 1))
         .isEmpty();
-  }
-
-  /** A clock the test advances by hand. */
-  private static final class HandClock extends Clock {
-    private volatile Instant now;
-
-    HandClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
   }
 }

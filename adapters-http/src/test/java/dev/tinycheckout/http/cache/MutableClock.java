@@ -6,15 +6,25 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test advances by hand. */
-final class MutableClock extends Clock {
+/** A clock the test advances by hand; the HTTP adapter's tests share it. */
+public final class MutableClock extends Clock {
   private volatile Instant now;
 
-  MutableClock(Instant start) {
+  /**
+   * A clock at a fixed instant.
+   *
+   * @param start the first instant
+   */
+  public MutableClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration d) {
+  /**
+   * Moves the clock on.
+   *
+   * @param d how far
+   */
+  public void advance(Duration d) {
     now = now.plus(d);
   }
 

@@ -2,6 +2,7 @@ package dev.tinycheckout.http.fraud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tinycheckout.http.cache.MutableClock;
 import dev.tinycheckout.http.fraud.FraudRules.Limit;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package dev.tinycheckout.http.fraud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tinycheckout.http.cache.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
