@@ -606,21 +606,21 @@ public final class CheckoutApi implements ApiHandler {
     if (guard == null) {
       return placeOrder(accepted.key, checkoutRequest);
     }
-    try {
-      if (holdsAnswer(accepted.key, checkoutRequest)) {
-        // A replay of a stored answer charges nothing: serve it, even to a blocked client, and
-        // count it for nothing.
-        return placeOrder(accepted.key, checkoutRequest);
-      }
-    } catch (StorageException e) {
-      return keyed(storageFailure(e, Map.of()), false);
-    }
     Attempt attempt =
         Attempt.of(
             clientAddress(request),
             checkoutRequest.email().value(),
             checkoutRequest.paymentToken());
     if (guard.admit(attempt) instanceof Verdict.Refuse refuse) {
+      // Only a refused request pays for this read: a replay of a stored answer charges nothing,
+      // so a blocked client still gets it (and it counts for nothing).
+      try {
+        if (holdsAnswer(accepted.key, checkoutRequest)) {
+          return placeOrder(accepted.key, checkoutRequest);
+        }
+      } catch (StorageException e) {
+        return keyed(storageFailure(e, Map.of()), false);
+      }
       return keyed(Responses.tooManyAttempts(refuse), false);
     }
     Outcome outcome = Outcome.OTHER;
@@ -648,8 +648,8 @@ public final class CheckoutApi implements ApiHandler {
 
   /**
    * Whether the key already holds the completed answer to this very request, which {@link
-   * Checkout#placeOrder} will replay without charging: one read by primary key, only when a fraud
-   * guard is configured.
+   * Checkout#placeOrder} will replay without charging: one read by primary key, only when the fraud
+   * guard refused the request.
    */
   private boolean holdsAnswer(IdempotencyKey key, CheckoutRequest checkoutRequest) {
     Optional<IdempotencyRecord> found = storage.inTransaction(tx -> tx.idempotency().find(key));
@@ -1035,10 +1035,12 @@ public final class CheckoutApi implements ApiHandler {
      * Outcome#OTHER}.
      *
      * <p>A request whose key already holds its completed answer is served that answer, as a replay,
-     * without asking the guard: a replay charges nothing, so even a blocked client gets it, and it
-     * is never counted twice. Telling a replay costs one read of the idempotency record per
-     * checkout, made only when a guard is configured. Bodies refused while reading (400 {@code
-     * malformed-request}, 422 {@code validation-failed}) are never counted.
+     * even when the guard refuses: a replay charges nothing, so even a blocked client gets it. Only
+     * a refused request pays for telling a replay (one read of the idempotency record); an admitted
+     * replay is recorded as {@link Outcome#OTHER}, so it never counts as a second decline, though
+     * it does count toward {@link dev.tinycheckout.http.fraud.FraudRules#checkoutsPerIp()} when
+     * that rule is on. Bodies refused while reading (400 {@code malformed-request}, 422 {@code
+     * validation-failed}) are never counted.
      *
      * @param guard the guard
      * @return this builder
