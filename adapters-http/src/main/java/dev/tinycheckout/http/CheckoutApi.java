@@ -20,6 +20,7 @@ import dev.tinycheckout.consent.ConsentHead;
 import dev.tinycheckout.consent.ConsentVerification;
 import dev.tinycheckout.consent.SubjectRecord;
 import dev.tinycheckout.fulfilment.DeadLetter;
+import dev.tinycheckout.fulfilment.DeliveryBacklog;
 import dev.tinycheckout.fulfilment.FulfilmentHooks;
 import dev.tinycheckout.http.cache.ProductCacheConfig;
 import dev.tinycheckout.http.cache.ProductReadCache;
@@ -43,6 +44,12 @@ import dev.tinycheckout.idempotency.IdempotencyKeyInUseException;
 import dev.tinycheckout.idempotency.IdempotencyKeyReusedException;
 import dev.tinycheckout.idempotency.IdempotencyRecord;
 import dev.tinycheckout.idempotency.StoredResponse;
+import dev.tinycheckout.observe.AlertEvent;
+import dev.tinycheckout.observe.CheckoutObserver;
+import dev.tinycheckout.observe.CheckoutSignal;
+import dev.tinycheckout.observe.RuleStatus;
+import dev.tinycheckout.observe.SloMonitor;
+import dev.tinycheckout.observe.SloStatus;
 import dev.tinycheckout.order.Email;
 import dev.tinycheckout.order.Order;
 import dev.tinycheckout.order.OrderId;
@@ -70,6 +77,7 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -144,6 +152,10 @@ public final class CheckoutApi implements ApiHandler {
   private final @Nullable FraudGuard fraudGuard;
   private final int trustedProxies;
   private final AtomicBoolean warnedUnknownClient = new AtomicBoolean();
+  private final CheckoutObserver observer;
+  private final boolean observing;
+  private final @Nullable Supplier<DeliveryBacklog> backlog;
+  private final List<SloMonitor> sloMonitors;
 
   private CheckoutApi(Builder b) {
     CheckoutStorage raw = require(b.storage, "storage");
@@ -171,7 +183,12 @@ public final class CheckoutApi implements ApiHandler {
             .config(b.checkoutConfig)
             .hooks(b.hooks)
             .afterEventsCommitted(b.afterEventsCommitted)
+            .observer(b.observer)
             .build();
+    this.observer = CheckoutObserver.of(b.observer);
+    this.observing = b.observer != CheckoutObserver.NONE;
+    this.backlog = b.backlog;
+    this.sloMonitors = List.copyOf(b.sloMonitors);
     this.adminToken = b.adminToken == null ? null : b.adminToken.getBytes(StandardCharsets.UTF_8);
     long maxAge = b.productMaxAge.toSeconds();
     this.cacheControl =
@@ -279,6 +296,20 @@ public final class CheckoutApi implements ApiHandler {
   @Override
   public ApiResponse handle(ApiRequest request) {
     Objects.requireNonNull(request, "request");
+    if (!observing) {
+      return answer(request);
+    }
+    long start = System.nanoTime();
+    ApiResponse response = answer(request);
+    observer.requestCompleted(
+        routeOf(request.path()),
+        methodOf(request.method()),
+        response.status(),
+        System.nanoTime() - start);
+    return response;
+  }
+
+  private ApiResponse answer(ApiRequest request) {
     try {
       return route(request);
     } catch (RuntimeException e) {
@@ -335,6 +366,55 @@ public final class CheckoutApi implements ApiHandler {
     return Responses.notFound("No resource at this path.");
   }
 
+  private static final List<String> METHODS =
+      List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+
+  /** The method as a bounded metric label: a known method, or {@code _OTHER}. */
+  static String methodOf(String method) {
+    return METHODS.contains(method) ? method : "_OTHER";
+  }
+
+  /**
+   * The route template a path matches, as a bounded metric label (never the raw path): {@code
+   * /products/{sku}}, {@code /orders/{id}/withdrawal}…; {@code other} for a path no route serves.
+   */
+  static String routeOf(String path) {
+    List<String> segments = segments(path);
+    if (segments == null || segments.isEmpty()) {
+      return "other";
+    }
+    int n = segments.size();
+    return switch (segments.get(0)) {
+      case "health" -> n == 1 ? "/health" : "other";
+      case "terms" -> n == 1 ? "/terms" : "other";
+      case "products" -> n == 1 ? "/products" : n == 2 ? "/products/{sku}" : "other";
+      case "checkout" -> n == 1 ? "/checkout" : "other";
+      case "orders" ->
+          n == 2
+              ? "/orders/{id}"
+              : n == 3 && segments.get(2).equals("withdrawal")
+                  ? "/orders/{id}/withdrawal"
+                  : "other";
+      case "admin" -> adminRouteOf(segments);
+      default -> "other";
+    };
+  }
+
+  private static String adminRouteOf(List<String> s) {
+    String joined = String.join("/", s);
+    if (joined.equals("admin/audit/verify")
+        || joined.equals("admin/consents")
+        || joined.equals("admin/fulfilment/dead-letters")) {
+      return "/" + joined;
+    }
+    if (s.size() == 5
+        && joined.startsWith("admin/fulfilment/dead-letters/")
+        && s.get(4).equals("retry")) {
+      return "/admin/fulfilment/dead-letters/{id}/retry";
+    }
+    return "/admin/other";
+  }
+
   /**
    * The path's segments, or {@code null} when the path can name nothing: an empty segment (double
    * or trailing slash), a dot segment, or any percent-encoding (no route needs one).
@@ -376,13 +456,36 @@ public final class CheckoutApi implements ApiHandler {
   // ---- reads -------------------------------------------------------------------------------
 
   private ApiResponse health() {
+    Map<String, String> noStore = Map.of("Cache-Control", Responses.NO_STORE);
+    Optional<List<AlertEvent>> alerts = Optional.empty();
+    if (!sloMonitors.isEmpty()) {
+      List<AlertEvent> firing = new ArrayList<>();
+      for (SloMonitor monitor : sloMonitors) {
+        SloStatus status = monitor.lastStatus();
+        for (RuleStatus rule : status.firing()) {
+          firing.add(new AlertEvent(monitor.slo(), rule, status.at()));
+        }
+      }
+      alerts = Optional.of(firing);
+    }
+    Optional<DeliveryBacklog> outbox = Optional.empty();
+    boolean up;
     try {
       storage.inTransaction(tx -> tx.products().find(HEALTH_PROBE));
-      return Responses.json(200, UP, Map.of("Cache-Control", Responses.NO_STORE));
+      Supplier<DeliveryBacklog> source = backlog;
+      if (source != null) {
+        outbox = Optional.of(source.get());
+      }
+      up = true;
     } catch (RuntimeException e) {
       LOG.warn("health check: the storage does not answer ({})", e.toString());
-      return Responses.json(503, DOWN, Map.of("Cache-Control", Responses.NO_STORE));
+      up = false;
     }
+    if (backlog == null && alerts.isEmpty()) {
+      return Responses.json(up ? 200 : 503, up ? UP : DOWN, noStore);
+    }
+    return Responses.json(
+        up ? 200 : 503, ContractJsonWriter.health(up, outbox, clock.instant(), alerts), noStore);
   }
 
   /** A cacheable representation: its body, strong validator and modification time. */
@@ -591,8 +694,10 @@ public final class CheckoutApi implements ApiHandler {
   }
 
   private ApiResponse placeOrder(ApiRequest request) {
+    long start = System.nanoTime();
     Keyed keyed = accept(request);
     if (keyed instanceof Refused refused) {
+      observer.checkoutCompleted(CheckoutSignal.REJECTED, System.nanoTime() - start);
       return refused.response;
     }
     Accepted accepted = (Accepted) keyed;
@@ -600,6 +705,7 @@ public final class CheckoutApi implements ApiHandler {
     try {
       checkoutRequest = CheckoutRequestReader.ofDefaults().read(accepted.body);
     } catch (ValidationException e) {
+      observer.checkoutCompleted(CheckoutSignal.REJECTED, System.nanoTime() - start);
       return keyed(Responses.problem(Problem.from(e)), false);
     }
     FraudGuard guard = fraudGuard;
@@ -619,8 +725,10 @@ public final class CheckoutApi implements ApiHandler {
           return placeOrder(accepted.key, checkoutRequest);
         }
       } catch (StorageException e) {
+        observer.checkoutCompleted(CheckoutSignal.FAILED, System.nanoTime() - start);
         return keyed(storageFailure(e, Map.of()), false);
       }
+      observer.checkoutCompleted(CheckoutSignal.THROTTLED, System.nanoTime() - start);
       return keyed(Responses.tooManyAttempts(refuse), false);
     }
     Outcome outcome = Outcome.OTHER;
@@ -1015,8 +1123,53 @@ public final class CheckoutApi implements ApiHandler {
     private Runnable afterEventsCommitted = () -> {};
     private @Nullable FraudGuard fraudGuard;
     private int trustedProxies;
+    private CheckoutObserver observer = CheckoutObserver.NONE;
+    private @Nullable Supplier<DeliveryBacklog> backlog;
+    private List<SloMonitor> sloMonitors = List.of();
 
     private Builder() {}
+
+    /**
+     * Hears every request's route, status and duration and every checkout's outcome (including
+     * those refused before the engine: malformed, throttled), and is passed on to the checkout
+     * engine for payments and consent. For metrics (the {@code tinycheckout-micrometer} module) and
+     * service-level objectives ({@link dev.tinycheckout.observe.SloObserver}). Default {@link
+     * CheckoutObserver#NONE}, which costs nothing per request.
+     *
+     * @param observer the observer; combine several with {@link CheckoutObserver#of}
+     * @return this builder
+     */
+    public Builder observer(CheckoutObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
+
+    /**
+     * Where {@code GET /health} reads the fulfilment backlog, typically {@code dispatcher::backlog}
+     * (one short read). Without it, {@code /health} reports no {@code outbox}.
+     *
+     * @param backlog the backlog source; may throw a storage failure, which makes {@code /health}
+     *     answer 503
+     * @return this builder
+     */
+    public Builder fulfilmentBacklog(Supplier<DeliveryBacklog> backlog) {
+      this.backlog = Objects.requireNonNull(backlog, "backlog");
+      return this;
+    }
+
+    /**
+     * The objectives whose firing alerts {@code GET /health} lists, from each monitor's {@link
+     * SloMonitor#lastStatus() last evaluation}. An alert never makes {@code /health} answer 503:
+     * health says whether this instance can serve, alerts say how well the shop is doing.
+     *
+     * @param monitors the monitors
+     * @return this builder
+     */
+    public Builder sloMonitors(List<SloMonitor> monitors) {
+      Objects.requireNonNull(monitors, "monitors");
+      this.sloMonitors = List.copyOf(monitors);
+      return this;
+    }
 
     /**
      * The card-testing guard that {@code POST /checkout} asks before each checkout (default: none,

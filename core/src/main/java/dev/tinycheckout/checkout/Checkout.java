@@ -21,7 +21,11 @@ import dev.tinycheckout.idempotency.IdempotencyRecord;
 import dev.tinycheckout.idempotency.RequestFingerprint;
 import dev.tinycheckout.idempotency.StoredResponse;
 import dev.tinycheckout.internal.JsonWriter;
+import dev.tinycheckout.internal.SafeObserver;
 import dev.tinycheckout.money.MoneyArithmeticException;
+import dev.tinycheckout.observe.CheckoutObserver;
+import dev.tinycheckout.observe.CheckoutSignal;
+import dev.tinycheckout.observe.PaymentSignal;
 import dev.tinycheckout.order.AlreadyWithdrawnException;
 import dev.tinycheckout.order.Order;
 import dev.tinycheckout.order.OrderId;
@@ -122,6 +126,7 @@ public final class Checkout {
   private final ConsentAudit consentAudit;
   private final FulfilmentHooks hooks;
   private final Runnable afterEventsCommitted;
+  private final CheckoutObserver observer;
 
   private Checkout(Builder b) {
     this.storage = require(b.storage, "storage");
@@ -140,6 +145,7 @@ public final class Checkout {
     this.config = b.config;
     this.hooks = b.hooks;
     this.afterEventsCommitted = b.afterEventsCommitted;
+    this.observer = SafeObserver.guard(b.observer);
   }
 
   private static <T> T require(@Nullable T value, String name) {
@@ -207,6 +213,8 @@ public final class Checkout {
   public CheckoutResult placeOrder(IdempotencyKey key, CheckoutRequest request) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(request, "request");
+    long start = System.nanoTime();
+    CheckoutSignal signal = CheckoutSignal.FAILED;
     RequestFingerprint fingerprint = request.fingerprint();
     MDC.put(MDC_IDEMPOTENCY_KEY, keyHash(key));
     try {
@@ -214,18 +222,72 @@ public final class Checkout {
       // is lost, the retry recognises its own record by this id instead of answering 409.
       OrderId newOrderId = OrderId.generate(clock);
       Step step = transact(tx -> claim(tx, key, fingerprint, request, newOrderId));
+      CheckoutResult result;
       if (step instanceof Pay pay) {
         MDC.put(MDC_ORDER_ID, pay.order.id().toString());
-        return pay(request, pay.record, pay.order);
+        result = pay(request, pay.record, pay.order);
+      } else {
+        Answered answered = (Answered) step;
+        result = result(answered.record, answered.replayed);
+        result.orderId().ifPresent(id -> MDC.put(MDC_ORDER_ID, id.toString()));
       }
-      Answered answered = (Answered) step;
-      CheckoutResult result = result(answered.record, answered.replayed);
-      LOG.info("checkout outcome={} replayed={}", result.outcome(), result.replayed());
+      signal = signalOf(result);
       return result;
+    } catch (RuntimeException e) {
+      signal = signalOf(e);
+      throw e;
     } finally {
+      long elapsed = System.nanoTime() - start;
+      observer.checkoutCompleted(signal, elapsed);
+      if (signal.isServerError()) {
+        LOG.warn("checkout outcome={} durationMs={}", signal.label(), elapsed / 1_000_000);
+      } else {
+        LOG.info("checkout outcome={} durationMs={}", signal.label(), elapsed / 1_000_000);
+      }
       MDC.remove(MDC_ORDER_ID);
       MDC.remove(MDC_IDEMPOTENCY_KEY);
     }
+  }
+
+  /** How many consent entries a paid checkout of this request records: one per purpose. */
+  private static int consentEntries(CheckoutRequest request) {
+    return 1 + (request.marketingOptIn() ? 1 : 0) + (request.immediatePerformance() ? 2 : 0);
+  }
+
+  private static CheckoutSignal signalOf(CheckoutResult result) {
+    if (result.replayed()) {
+      return CheckoutSignal.REPLAYED;
+    }
+    return switch (result.outcome()) {
+      case PLACED -> CheckoutSignal.PAID;
+      case PAYMENT_DECLINED -> CheckoutSignal.DECLINED;
+      case OUT_OF_STOCK -> CheckoutSignal.OUT_OF_STOCK;
+    };
+  }
+
+  /**
+   * The signal of a checkout that threw: a refusal of the client's request, or a failure of ours.
+   *
+   * @param e what the checkout threw
+   * @return the signal
+   */
+  public static CheckoutSignal signalOf(RuntimeException e) {
+    Objects.requireNonNull(e, "e");
+    if (e instanceof IdempotencyKeyInUseException) {
+      return CheckoutSignal.IN_PROGRESS;
+    }
+    if (e instanceof IdempotencyKeyReusedException) {
+      return CheckoutSignal.KEY_REUSED;
+    }
+    if (e instanceof PaymentUnavailableException) {
+      return CheckoutSignal.PAYMENT_UNAVAILABLE;
+    }
+    if (e instanceof ValidationException
+        || e instanceof ConsentRequiredException
+        || e instanceof UnknownProductException) {
+      return CheckoutSignal.REJECTED;
+    }
+    return CheckoutSignal.FAILED;
   }
 
   /**
@@ -278,6 +340,7 @@ public final class Checkout {
           transact(tx -> withdrawal(tx, key, fingerprint, request, receiptId));
       if (!result.replayed()) {
         eventsCommitted();
+        observer.consentRecorded(1);
       }
       LOG.info("withdrawal replayed={}", result.replayed());
       return result;
@@ -452,6 +515,7 @@ public final class Checkout {
     if (order.total().isZero()) {
       payment = new PaymentResult.Approved("free-order");
     } else {
+      long start = System.nanoTime();
       try {
         payment =
             Objects.requireNonNull(
@@ -463,11 +527,19 @@ public final class Checkout {
                         request.paymentToken())),
                 "PaymentGateway.charge returned null");
       } catch (RuntimeException e) {
+        observer.paymentCompleted(
+            PaymentSignal.UNAVAILABLE, e.getClass().getSimpleName(), System.nanoTime() - start);
         releaseLease(record);
         LOG.warn("payment outcome unknown; the order stays pending until the client retries", e);
         throw e instanceof PaymentUnavailableException p
             ? p
             : new PaymentUnavailableException("the payment gateway failed: " + e, e);
+      }
+      long elapsed = System.nanoTime() - start;
+      if (payment instanceof PaymentResult.Declined declined) {
+        observer.paymentCompleted(PaymentSignal.DECLINED, declined.reason(), elapsed);
+      } else {
+        observer.paymentCompleted(PaymentSignal.APPROVED, "", elapsed);
       }
     }
     PaymentResult outcome = payment;
@@ -484,9 +556,10 @@ public final class Checkout {
     if (outcome instanceof PaymentResult.Approved) {
       consentAudit.chainSoon();
     }
-    CheckoutResult result = result(done, false);
-    LOG.info("checkout outcome={} replayed=false", result.outcome());
-    return result;
+    if (outcome instanceof PaymentResult.Approved) {
+      observer.consentRecorded(consentEntries(request));
+    }
+    return result(done, false);
   }
 
   private IdempotencyRecord finish(
@@ -820,8 +893,21 @@ public final class Checkout {
     private CheckoutConfig config = CheckoutConfig.ofDefaults();
     private FulfilmentHooks hooks = FulfilmentHooks.none();
     private Runnable afterEventsCommitted = () -> {};
+    private CheckoutObserver observer = CheckoutObserver.NONE;
 
     private Builder() {}
+
+    /**
+     * Hears every checkout's outcome and duration, each payment call and the consent entries
+     * recorded: for metrics and service-level objectives. Default {@link CheckoutObserver#NONE}.
+     *
+     * @param observer the observer; combine several with {@link CheckoutObserver#of}
+     * @return this builder
+     */
+    public Builder observer(CheckoutObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
 
     /**
      * Sets the storage (required).

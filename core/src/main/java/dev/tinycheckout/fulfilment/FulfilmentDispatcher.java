@@ -1,11 +1,14 @@
 package dev.tinycheckout.fulfilment;
 
 import dev.tinycheckout.ValidationException;
+import dev.tinycheckout.observe.CheckoutObserver;
+import dev.tinycheckout.observe.DeliverySignal;
 import dev.tinycheckout.store.CheckoutStorage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -103,6 +106,7 @@ public final class FulfilmentDispatcher {
   private final String owner;
   private final RandomGenerator random;
   private final ThreadFactory threadFactory;
+  private final CheckoutObserver observer;
 
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final ReentrantLock pollLock = new ReentrantLock();
@@ -122,6 +126,7 @@ public final class FulfilmentDispatcher {
     this.clock = b.clock;
     this.config = b.config;
     this.owner = b.owner != null ? b.owner : "dispatcher-" + UUID.randomUUID();
+    this.observer = CheckoutObserver.of(b.observer);
     this.random = b.random != null ? b.random : new SplittableRandom();
     this.threadFactory = b.threadFactory != null ? b.threadFactory : daemonThreads(owner);
     if (b.executor != null) {
@@ -440,12 +445,12 @@ public final class FulfilmentDispatcher {
               tx -> {
                 Instant now = clock.instant();
                 DeliveryStore deliveries = tx.deliveries();
-                List<String> lines = batch.isEmpty() ? List.of() : record(deliveries, batch, now);
-                return new Recorded(lines, deliveries.claim(owner, now, config.lease(), room));
+                Report report = batch.isEmpty() ? Report.EMPTY : record(deliveries, batch, now);
+                return new Recorded(report, deliveries.claim(owner, now, config.lease(), room));
               });
       unrecorded.clear();
       recordApart = false;
-      log(r.lines());
+      report(r.report());
       for (DeliveryClaim claim : r.claims()) {
         begin(claim);
       }
@@ -459,7 +464,15 @@ public final class FulfilmentDispatcher {
   }
 
   /** What a round's unit of work did: lines to log after its commit, and the new claims. */
-  private record Recorded(List<String> lines, List<DeliveryClaim> claims) {}
+  private record Recorded(Report report, List<DeliveryClaim> claims) {}
+
+  /** What recording outcomes did: lines to log and signals to observe, after the commit. */
+  private record Report(List<String> lines, List<Observed> observed) {
+    static final Report EMPTY = new Report(List.of(), List.of());
+  }
+
+  /** One committed outcome, for the observer. */
+  private record Observed(String hook, DeliverySignal signal, long nanos) {}
 
   private void prune() {
     Instant now = clock.instant();
@@ -516,15 +529,17 @@ public final class FulfilmentDispatcher {
       return;
     }
     List<Outcome> batch = List.copyOf(unrecorded);
-    List<String> lines =
-        storage.inTransaction(tx -> record(tx.deliveries(), batch, clock.instant()));
+    Report report = storage.inTransaction(tx -> record(tx.deliveries(), batch, clock.instant()));
     unrecorded.clear();
-    log(lines);
+    report(report);
   }
 
-  private static void log(List<String> lines) {
-    for (String line : lines) {
+  private void report(Report report) {
+    for (String line : report.lines()) {
       LOG.info(line);
+    }
+    for (Observed o : report.observed()) {
+      observer.deliveryFinished(o.hook(), o.signal(), o.nanos());
     }
   }
 
@@ -532,26 +547,34 @@ public final class FulfilmentDispatcher {
    * Records outcomes: every success with one {@link DeliveryStore#completeAll}, each failure with
    * its own fenced update. Returns what to log after the commit (nothing for a plain success).
    */
-  private List<String> record(DeliveryStore deliveries, List<Outcome> batch, Instant now) {
+  private Report record(DeliveryStore deliveries, List<Outcome> batch, Instant now) {
     List<DeliveryClaim> succeeded = new ArrayList<>(batch.size());
     List<String> lines = new ArrayList<>();
+    List<Observed> observed = new ArrayList<>(batch.size());
     for (Outcome o : batch) {
       if (o.error == null) {
         succeeded.add(o.claim);
       }
     }
     if (!succeeded.isEmpty()) {
-      for (DeliveryClaim lost : deliveries.completeAll(succeeded, now)) {
-        lines.add(describe(lost) + ": succeeded, but its claim was lost");
+      Set<UUID> lost = new HashSet<>();
+      for (DeliveryClaim c : deliveries.completeAll(succeeded, now)) {
+        lines.add(describe(c) + ": succeeded, but its claim was lost");
+        lost.add(c.deliveryId());
+      }
+      for (Outcome o : batch) {
+        if (o.error == null && !lost.contains(o.claim.deliveryId())) {
+          observed.add(new Observed(o.claim.hook(), DeliverySignal.SUCCEEDED, o.nanos));
+        }
       }
     }
     for (Outcome o : batch) {
       String error = o.error;
       if (error != null) {
-        lines.add(recordFailure(deliveries, o, error, now));
+        lines.add(recordFailure(deliveries, o, error, now, observed));
       }
     }
-    return lines;
+    return new Report(lines, observed);
   }
 
   private static String describe(DeliveryClaim c) {
@@ -559,20 +582,25 @@ public final class FulfilmentDispatcher {
   }
 
   /** Records one failed attempt: a retry after the backoff, or a dead letter; returns the line. */
-  private String recordFailure(DeliveryStore deliveries, Outcome o, String error, Instant now) {
+  private String recordFailure(
+      DeliveryStore deliveries, Outcome o, String error, Instant now, List<Observed> observed) {
     DeliveryClaim c = o.claim;
     String what = describe(c);
     if (c.attempt() >= config.maxAttempts()) {
-      return deliveries.deadLetter(c, now, error)
-          ? what + " failed (" + o.kind + "); no attempts left, now a dead letter"
-          : what + " failed, and its claim was lost";
+      if (!deliveries.deadLetter(c, now, error)) {
+        return what + " failed, and its claim was lost";
+      }
+      observed.add(new Observed(c.hook(), DeliverySignal.DEAD_LETTERED, o.nanos));
+      return what + " failed (" + o.kind + "); no attempts left, now a dead letter";
     }
     Duration ceiling = config.backoffCeiling(c.attempt());
     Duration delay = Duration.ofMillis(random.nextLong(ceiling.toMillis() + 1));
     Instant next = now.plus(delay);
-    return deliveries.retryLater(c, next, error)
-        ? what + " failed (" + o.kind + "); next attempt at " + next
-        : what + " failed, and its claim was lost";
+    if (!deliveries.retryLater(c, next, error)) {
+      return what + " failed, and its claim was lost";
+    }
+    observed.add(new Observed(c.hook(), DeliverySignal.RETRYING, o.nanos));
+    return what + " failed (" + o.kind + "); next attempt at " + next;
   }
 
   private void settledOne(Attempt attempt, Outcome outcome) {
@@ -590,29 +618,32 @@ public final class FulfilmentDispatcher {
     final DeliveryClaim claim;
     final @Nullable String error;
     final String kind;
+    final long nanos;
 
-    private Outcome(DeliveryClaim claim, @Nullable String error, String kind) {
+    private Outcome(DeliveryClaim claim, @Nullable String error, String kind, long nanos) {
       this.claim = claim;
       this.error = error;
       this.kind = kind;
+      this.nanos = nanos;
     }
 
-    static Outcome succeeded(DeliveryClaim claim) {
-      return new Outcome(claim, null, "");
+    static Outcome succeeded(DeliveryClaim claim, long nanos) {
+      return new Outcome(claim, null, "", nanos);
     }
 
     static Outcome failed(DeliveryClaim claim, String error) {
-      return new Outcome(claim, error, "not run");
+      return new Outcome(claim, error, "not run", 0);
     }
 
-    static Outcome threw(DeliveryClaim claim, Throwable t) {
+    static Outcome threw(DeliveryClaim claim, Throwable t, long nanos) {
       String message = t.getMessage();
       String text = t.getClass().getName() + (message == null ? "" : ": " + message);
-      return new Outcome(claim, text, t.getClass().getName());
+      return new Outcome(claim, text, t.getClass().getName(), nanos);
     }
 
     static Outcome timedOut(DeliveryClaim claim, Duration timeout) {
-      return new Outcome(claim, "the handler timed out after " + timeout, "timed out");
+      return new Outcome(
+          claim, "the handler timed out after " + timeout, "timed out", timeout.toNanos());
     }
   }
 
@@ -652,16 +683,17 @@ public final class FulfilmentDispatcher {
         runner = Thread.currentThread();
       }
       Duration timeout = h.timeout();
+      long start = System.nanoTime();
       try {
         timer =
             Timeouts.TIMER.schedule(
                 () -> timeOut(timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
         h.handle(new Delivery(claim.deliveryId(), claim.hook(), claim.attempt(), claim.event()));
-        settle(Outcome.succeeded(claim));
+        settle(Outcome.succeeded(claim, System.nanoTime() - start));
       } catch (Exception | LinkageError | AssertionError e) {
-        settle(Outcome.threw(claim, e));
+        settle(Outcome.threw(claim, e, System.nanoTime() - start));
       } catch (Error e) {
-        settle(Outcome.threw(claim, e));
+        settle(Outcome.threw(claim, e, System.nanoTime() - start));
         throw e;
       } finally {
         synchronized (this) {
@@ -695,6 +727,7 @@ public final class FulfilmentDispatcher {
   /** Builds a {@link FulfilmentDispatcher}. Not thread-safe. */
   public static final class Builder {
     private @Nullable CheckoutStorage storage;
+    private CheckoutObserver observer = CheckoutObserver.NONE;
     private @Nullable FulfilmentHooks hooks;
     private Clock clock = Clock.systemUTC();
     private @Nullable Executor executor;
@@ -704,6 +737,18 @@ public final class FulfilmentDispatcher {
     private @Nullable ThreadFactory threadFactory;
 
     private Builder() {}
+
+    /**
+     * Hears the committed outcome of every hook run (succeeded, retrying, dead-lettered) and how
+     * long the handler took: for metrics. Default {@link CheckoutObserver#NONE}.
+     *
+     * @param observer the observer
+     * @return this builder
+     */
+    public Builder observer(CheckoutObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
 
     /**
      * Sets the storage (required): the same one the checkout writes to.

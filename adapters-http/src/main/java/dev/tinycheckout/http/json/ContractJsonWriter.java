@@ -6,7 +6,9 @@ import dev.tinycheckout.consent.ConsentEntry;
 import dev.tinycheckout.consent.ConsentVerification;
 import dev.tinycheckout.consent.SubjectRecord;
 import dev.tinycheckout.fulfilment.DeadLetter;
+import dev.tinycheckout.fulfilment.DeliveryBacklog;
 import dev.tinycheckout.money.Money;
+import dev.tinycheckout.observe.AlertEvent;
 import dev.tinycheckout.order.Order;
 import dev.tinycheckout.order.OrderLine;
 import java.io.ByteArrayOutputStream;
@@ -70,6 +72,60 @@ public final class ContractJsonWriter {
             writeProduct(g, product);
           }
           g.writeEndArray();
+          g.writeEndObject();
+        });
+  }
+
+  /**
+   * The health report: {@code {"status":"UP"|"DOWN"}}, then, when known, {@code
+   * "outbox":{"pending", "dead","oldestPendingAgeSeconds"}} and {@code
+   * "alerts":[{"objective","rule","severity"}]}.
+   *
+   * @param up whether the storage answered
+   * @param backlog the fulfilment backlog, if read
+   * @param now the time the backlog's age is measured at
+   * @param alerts the firing rules of each objective, if any objective is monitored
+   * @return the report in UTF-8
+   */
+  public static byte[] health(
+      boolean up,
+      java.util.Optional<DeliveryBacklog> backlog,
+      java.time.Instant now,
+      java.util.Optional<List<AlertEvent>> alerts) {
+    Objects.requireNonNull(backlog, "backlog");
+    Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(alerts, "alerts");
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeStringProperty("status", up ? "UP" : "DOWN");
+          if (backlog.isPresent()) {
+            DeliveryBacklog b = backlog.get();
+            g.writeName("outbox");
+            g.writeStartObject();
+            g.writeNumberProperty("pending", b.pending());
+            g.writeNumberProperty("dead", b.dead());
+            g.writeNumberProperty(
+                "oldestPendingAgeSeconds",
+                b.oldestPendingSince()
+                    .map(t -> Math.max(0, java.time.Duration.between(t, now).toSeconds()))
+                    .orElse(0L));
+            g.writeEndObject();
+          }
+          if (alerts.isPresent()) {
+            g.writeName("alerts");
+            g.writeStartArray();
+            for (AlertEvent a : alerts.get()) {
+              g.writeStartObject();
+              g.writeStringProperty("objective", a.slo().name());
+              g.writeStringProperty("rule", a.rule().name());
+              g.writeStringProperty("severity", a.severity().name());
+              g.writeStringProperty("since", instant(a.at()));
+              g.writeStringProperty("summary", a.summary());
+              g.writeEndObject();
+            }
+            g.writeEndArray();
+          }
           g.writeEndObject();
         });
   }
