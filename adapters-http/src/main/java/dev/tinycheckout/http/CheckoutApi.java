@@ -76,12 +76,14 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The checkout API of the tinycheckout HTTP contract, independent of any server: request in,
@@ -296,17 +298,36 @@ public final class CheckoutApi implements ApiHandler {
   @Override
   public ApiResponse handle(ApiRequest request) {
     Objects.requireNonNull(request, "request");
-    if (!observing) {
-      return answer(request);
+    MDC.put(Checkout.MDC_REQUEST_ID, requestId(request));
+    try {
+      if (!observing) {
+        return answer(request);
+      }
+      long start = System.nanoTime();
+      ApiResponse response = answer(request);
+      observer.requestCompleted(
+          routeOf(request.path()),
+          methodOf(request.method()),
+          response.status(),
+          System.nanoTime() - start);
+      return response;
+    } finally {
+      MDC.remove(Checkout.MDC_REQUEST_ID);
     }
-    long start = System.nanoTime();
-    ApiResponse response = answer(request);
-    observer.requestCompleted(
-        routeOf(request.path()),
-        methodOf(request.method()),
-        response.status(),
-        System.nanoTime() - start);
-    return response;
+  }
+
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+  /**
+   * The client's {@code X-Request-Id} when it is one short token (so a log line cannot be forged
+   * through it), else a new random one.
+   */
+  static String requestId(ApiRequest request) {
+    List<String> given = request.headers().values("X-Request-Id");
+    if (given.size() == 1 && REQUEST_ID.matcher(given.get(0)).matches()) {
+      return given.get(0);
+    }
+    return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
   }
 
   private ApiResponse answer(ApiRequest request) {

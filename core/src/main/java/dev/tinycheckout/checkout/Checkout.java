@@ -112,6 +112,12 @@ public final class Checkout {
   /** MDC key holding the order id once it is known. */
   public static final String MDC_ORDER_ID = "tinycheckout.orderId";
 
+  /**
+   * MDC key of the request id, which a server adapter puts before calling the checkout (the HTTP
+   * adapter takes a well-formed {@code X-Request-Id} or makes one); the outcome line repeats it.
+   */
+  public static final String MDC_REQUEST_ID = "tinycheckout.requestId";
+
   static final String ORDER_CREATED = "order-created";
   static final String FINISHED = "finished";
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
@@ -239,13 +245,38 @@ public final class Checkout {
     } finally {
       long elapsed = System.nanoTime() - start;
       observer.checkoutCompleted(signal, elapsed);
-      if (signal.isServerError()) {
-        LOG.warn("checkout outcome={} durationMs={}", signal.label(), elapsed / 1_000_000);
-      } else {
-        LOG.info("checkout outcome={} durationMs={}", signal.label(), elapsed / 1_000_000);
-      }
+      logOutcome("checkout", signal.label(), signal.isServerError(), elapsed);
       MDC.remove(MDC_ORDER_ID);
       MDC.remove(MDC_IDEMPOTENCY_KEY);
+    }
+  }
+
+  /**
+   * The one line per outcome: its fields repeat the MDC (for backends that do not print it), and
+   * never hold personal data: the key is a hash, the order id is random.
+   */
+  private static void logOutcome(String what, String outcome, boolean serverError, long nanos) {
+    if (serverError ? !LOG.isWarnEnabled() : !LOG.isInfoEnabled()) {
+      return;
+    }
+    String order = MDC.get(MDC_ORDER_ID);
+    String request = MDC.get(MDC_REQUEST_ID);
+    String line =
+        what
+            + " outcome="
+            + outcome
+            + " order="
+            + (order == null ? "-" : order)
+            + " key="
+            + MDC.get(MDC_IDEMPOTENCY_KEY)
+            + " request="
+            + (request == null ? "-" : request)
+            + " durationMs="
+            + nanos / 1_000_000;
+    if (serverError) {
+      LOG.warn(line);
+    } else {
+      LOG.info(line);
     }
   }
 
@@ -328,6 +359,7 @@ public final class Checkout {
   public WithdrawalResult withdraw(IdempotencyKey key, WithdrawalRequest request) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(request, "request");
+    long start = System.nanoTime();
     RequestFingerprint fingerprint = request.fingerprint();
     MDC.put(MDC_IDEMPOTENCY_KEY, keyHash(key));
     MDC.put(MDC_ORDER_ID, request.orderId().toString());
@@ -342,7 +374,11 @@ public final class Checkout {
         eventsCommitted();
         observer.consentRecorded(1);
       }
-      LOG.info("withdrawal replayed={}", result.replayed());
+      logOutcome(
+          "withdrawal",
+          result.replayed() ? "replayed" : "withdrawn",
+          false,
+          System.nanoTime() - start);
       return result;
     } finally {
       MDC.remove(MDC_ORDER_ID);
