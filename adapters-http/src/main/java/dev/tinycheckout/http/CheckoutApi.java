@@ -94,7 +94,9 @@ import org.slf4j.MDC;
  * <p>Routes ({@code docs/http-api.md} has the shapes and every status):
  *
  * <ul>
- *   <li>{@code GET /health} &mdash; the storage answers or not, never cached;
+ *   <li>{@code GET /health} &mdash; the storage answers or not, never cached; with {@link
+ *       Builder#fulfilmentBacklog} and {@link Builder#sloMonitors} also the outbox backlog and the
+ *       firing alerts;
  *   <li>{@code GET|HEAD /terms}, {@code GET|HEAD /products}, {@code GET|HEAD /products/{sku}}
  *       &mdash; cacheable: strong {@code ETag}, {@code Last-Modified}, {@code Cache-Control} and
  *       {@code CDN-Cache-Control}, conditional requests answered 304 or 412 as RFC 9110 section
@@ -123,6 +125,11 @@ import org.slf4j.MDC;
  * <p>With a {@link Builder#fraudGuard(FraudGuard) fraud guard}, {@code POST /checkout} asks it
  * before each checkout that could charge, and answers 429 {@code too-many-attempts} with {@code
  * Retry-After} when it refuses (see {@link Builder#fraudGuard(FraudGuard)}).
+ *
+ * <p>With an {@link Builder#observer(CheckoutObserver) observer}, every request reports its route
+ * template, method, status and duration, and every checkout its outcome. Every request runs with
+ * {@link Checkout#MDC_REQUEST_ID} in the SLF4J MDC: the client's {@code X-Request-Id} when it is
+ * one short token, else a random one.
  *
  * <p>Thread-safe; build one per shop and share it between all server threads.
  */
