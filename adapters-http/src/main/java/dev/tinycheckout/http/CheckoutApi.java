@@ -47,9 +47,7 @@ import dev.tinycheckout.idempotency.StoredResponse;
 import dev.tinycheckout.observe.AlertEvent;
 import dev.tinycheckout.observe.CheckoutObserver;
 import dev.tinycheckout.observe.CheckoutSignal;
-import dev.tinycheckout.observe.RuleStatus;
 import dev.tinycheckout.observe.SloMonitor;
-import dev.tinycheckout.observe.SloStatus;
 import dev.tinycheckout.order.Email;
 import dev.tinycheckout.order.Order;
 import dev.tinycheckout.order.OrderId;
@@ -489,10 +487,7 @@ public final class CheckoutApi implements ApiHandler {
     if (!sloMonitors.isEmpty()) {
       List<AlertEvent> firing = new ArrayList<>();
       for (SloMonitor monitor : sloMonitors) {
-        SloStatus status = monitor.lastStatus();
-        for (RuleStatus rule : status.firing()) {
-          firing.add(new AlertEvent(monitor.slo(), rule, status.at()));
-        }
+        firing.addAll(monitor.openAlerts());
       }
       alerts = Optional.of(firing);
     }

@@ -106,6 +106,8 @@ public final class SloMonitor {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final boolean[] firing; // guarded by lock
+  private final Instant[] firingSince; // guarded by lock
+  private volatile List<AlertEvent> open = List.of();
   private volatile SloStatus last;
 
   private SloMonitor(Builder b) {
@@ -129,6 +131,7 @@ public final class SloMonitor {
     }
     this.ring = new AtomicReferenceArray<>(lengths[lengths.length - 1]);
     this.firing = new boolean[rules.size()];
+    this.firingSince = new Instant[rules.size()];
     this.last = snapshot(clock.instant());
   }
 
@@ -255,17 +258,34 @@ public final class SloMonitor {
     try {
       SloStatus status = snapshot(now);
       last = status;
+      List<AlertEvent> nowOpen = new ArrayList<>();
       for (int i = 0; i < firing.length; i++) {
         RuleStatus rule = status.rules().get(i);
         if (rule.firing() != firing[i]) {
           firing[i] = rule.firing();
+          firingSince[i] = now;
           announce(new AlertEvent(slo, rule, now), rule.firing());
         }
+        if (rule.firing()) {
+          nowOpen.add(new AlertEvent(slo, rule, firingSince[i]));
+        }
       }
+      open = List.copyOf(nowOpen);
       return status;
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * The alerts open at the most recent evaluation, for a health report: one per rule that fires, in
+   * rule order, each with the rule's status at that evaluation and, as its {@link AlertEvent#at()},
+   * the evaluation at which it started firing. A volatile read; evaluates nothing.
+   *
+   * @return the open alerts, empty if none fires; an immutable list
+   */
+  public List<AlertEvent> openAlerts() {
+    return open;
   }
 
   /**

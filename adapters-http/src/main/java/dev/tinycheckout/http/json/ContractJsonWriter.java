@@ -84,7 +84,8 @@ public final class ContractJsonWriter {
    * @param up whether the storage answered
    * @param backlog the fulfilment backlog, if read
    * @param now the time the backlog's age is measured at
-   * @param alerts the firing rules of each objective, if any objective is monitored
+   * @param alerts the open alerts, each at the time it started firing, if any objective is
+   *     monitored
    * @return the report in UTF-8
    */
   public static byte[] health(
