@@ -222,7 +222,9 @@ public final class Checkout {
     long start = System.nanoTime();
     CheckoutSignal signal = CheckoutSignal.FAILED;
     RequestFingerprint fingerprint = request.fingerprint();
-    MDC.put(MDC_IDEMPOTENCY_KEY, keyHash(key));
+    String keyHash = keyHash(key);
+    @Nullable String orderId = null;
+    MDC.put(MDC_IDEMPOTENCY_KEY, keyHash);
     try {
       // Chosen once, outside the retried unit of work: if a claim commits but its acknowledgement
       // is lost, the retry recognises its own record by this id instead of answering 409.
@@ -230,12 +232,15 @@ public final class Checkout {
       Step step = transact(tx -> claim(tx, key, fingerprint, request, newOrderId));
       CheckoutResult result;
       if (step instanceof Pay pay) {
-        MDC.put(MDC_ORDER_ID, pay.order.id().toString());
+        orderId = pay.order.id().toString();
+        MDC.put(MDC_ORDER_ID, orderId);
         result = pay(request, pay.record, pay.order);
       } else {
         Answered answered = (Answered) step;
         result = result(answered.record, answered.replayed);
-        result.orderId().ifPresent(id -> MDC.put(MDC_ORDER_ID, id.toString()));
+        if (result.orderId().isPresent()) {
+          orderId = result.orderId().get().toString();
+        }
       }
       signal = signalOf(result);
       return result;
@@ -245,21 +250,27 @@ public final class Checkout {
     } finally {
       long elapsed = System.nanoTime() - start;
       observer.checkoutCompleted(signal, elapsed);
-      logOutcome("checkout", signal.label(), signal.isServerError(), elapsed);
+      logOutcome("checkout", signal.label(), signal.isServerError(), elapsed, orderId, keyHash);
       MDC.remove(MDC_ORDER_ID);
       MDC.remove(MDC_IDEMPOTENCY_KEY);
     }
   }
 
   /**
-   * The one line per outcome: its fields repeat the MDC (for backends that do not print it), and
-   * never hold personal data: the key is a hash, the order id is random.
+   * The one line per outcome: its fields repeat the MDC (for backends that do not print it, such as
+   * slf4j-simple, whose MDC keeps nothing; the request id then shows as "-"), and never hold
+   * personal data: the key is a hash, the order id is random.
    */
-  private static void logOutcome(String what, String outcome, boolean serverError, long nanos) {
+  private static void logOutcome(
+      String what,
+      String outcome,
+      boolean serverError,
+      long nanos,
+      @Nullable String order,
+      String keyHash) {
     if (serverError ? !LOG.isWarnEnabled() : !LOG.isInfoEnabled()) {
       return;
     }
-    String order = MDC.get(MDC_ORDER_ID);
     String request = MDC.get(MDC_REQUEST_ID);
     String line =
         what
@@ -268,7 +279,7 @@ public final class Checkout {
             + " order="
             + (order == null ? "-" : order)
             + " key="
-            + MDC.get(MDC_IDEMPOTENCY_KEY)
+            + keyHash
             + " request="
             + (request == null ? "-" : request)
             + " durationMs="
@@ -361,7 +372,8 @@ public final class Checkout {
     Objects.requireNonNull(request, "request");
     long start = System.nanoTime();
     RequestFingerprint fingerprint = request.fingerprint();
-    MDC.put(MDC_IDEMPOTENCY_KEY, keyHash(key));
+    String keyHash = keyHash(key);
+    MDC.put(MDC_IDEMPOTENCY_KEY, keyHash);
     MDC.put(MDC_ORDER_ID, request.orderId().toString());
     try {
       // Chosen once, outside the retried unit of work: if the withdrawal commits but its
@@ -378,7 +390,9 @@ public final class Checkout {
           "withdrawal",
           result.replayed() ? "replayed" : "withdrawn",
           false,
-          System.nanoTime() - start);
+          System.nanoTime() - start,
+          request.orderId().toString(),
+          keyHash);
       return result;
     } finally {
       MDC.remove(MDC_ORDER_ID);
