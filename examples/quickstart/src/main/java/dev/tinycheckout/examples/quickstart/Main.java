@@ -8,8 +8,19 @@ import dev.tinycheckout.fulfilment.FulfilmentHooks;
 import dev.tinycheckout.http.CheckoutApi;
 import dev.tinycheckout.http.fraud.FraudGuard;
 import dev.tinycheckout.http.jdk.JdkHttpMount;
+import dev.tinycheckout.observe.AlertOutbox;
+import dev.tinycheckout.observe.BurnRateRule;
+import dev.tinycheckout.observe.CheckoutObserver;
+import dev.tinycheckout.observe.ServiceLevelObjective;
+import dev.tinycheckout.observe.SloMonitor;
+import dev.tinycheckout.observe.SloObserver;
 import dev.tinycheckout.payment.TestPaymentGateway;
 import dev.tinycheckout.store.CheckoutStorage;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +30,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,6 +185,22 @@ public final class Main {
    *     usable
    */
   static Quickstart start(Settings settings, CheckoutConfig checkoutConfig) {
+    return start(settings, checkoutConfig, Observability.defaults());
+  }
+
+  /**
+   * Starts the quickstart with a checkout configuration and an SLO set-up of its own, such as a
+   * clock the caller advances and no evaluation timer.
+   *
+   * @param settings what to run with
+   * @param checkoutConfig the checkout engine's configuration
+   * @param observability the SLO monitors' clock, evaluation period and latency threshold
+   * @return the running quickstart; close it to stop
+   * @throws StartupException if the catalog file, a consent key, the database or the port is not
+   *     usable
+   */
+  static Quickstart start(
+      Settings settings, CheckoutConfig checkoutConfig, Observability observability) {
     Optional<List<CatalogEntry>> fromFile = settings.catalog().map(CatalogFile::read);
     String terms = terms();
     ConsentKeys keys = ConsentKeys.load(settings);
@@ -189,9 +219,44 @@ public final class Main {
                       upsert(database.storage(), List.of(CatalogEntry.ONE_DOLLAR_ITEM), true)
                           + " (built in)");
       FulfilmentLog fulfilmentLog = new FulfilmentLog();
-      FulfilmentHooks hooks = FulfilmentHooks.of(fulfilmentLog);
+      AlertLog alertLog = new AlertLog();
+      // The checkout writes order events for the order hooks only; the alert outbox writes alert
+      // events for the alert hooks only; the dispatcher runs them all by name.
+      FulfilmentHooks orderHooks = FulfilmentHooks.of(fulfilmentLog);
+      FulfilmentHooks alertHooks = FulfilmentHooks.of(alertLog);
+      FulfilmentHooks allHooks = FulfilmentHooks.of(fulfilmentLog, alertLog);
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      new UptimeMetrics().bindTo(registry);
       FulfilmentDispatcher dispatcher =
-          FulfilmentDispatcher.builder().storage(database.storage()).hooks(hooks).build();
+          FulfilmentDispatcher.builder().storage(database.storage()).hooks(allHooks).build();
+      AlertOutbox alerts =
+          AlertOutbox.builder()
+              .storage(database.storage())
+              .hooks(alertHooks)
+              .afterCommit(dispatcher::wakeUp)
+              .build();
+      SloMonitor availability =
+          monitor(Observability.AVAILABILITY_OBJECTIVE, Observability.AVAILABILITY_TARGET)
+              .clock(observability.clock())
+              .listener(alerts)
+              .build();
+      SloMonitor latency =
+          monitor(Observability.LATENCY_OBJECTIVE, Observability.LATENCY_TARGET)
+              .clock(observability.clock())
+              .listener(alerts)
+              .build();
+      List<SloMonitor> monitors = List.of(availability, latency);
+      CheckoutObserver observer =
+          CheckoutObserver.of(
+              SloObserver.availability(availability),
+              SloObserver.latency(latency, observability.latencyThreshold()));
+      FraudGuard guard =
+          FraudGuard.builder()
+              .rules(settings.fraudRules().rules())
+              .listener(new FraudAlerts())
+              .build();
       CheckoutApi.Builder builder =
           CheckoutApi.builder()
               .storage(database.storage())
@@ -199,13 +264,12 @@ public final class Main {
               .terms(settings.termsVersion(), terms)
               .checkoutConfig(checkoutConfig)
               .consentAudit(audit)
-              .hooks(hooks)
+              .hooks(orderHooks)
               .afterEventsCommitted(dispatcher::wakeUp)
-              .fraudGuard(
-                  FraudGuard.builder()
-                      .rules(settings.fraudRules().rules())
-                      .listener(new FraudAlerts())
-                      .build());
+              .fraudGuard(guard)
+              .observer(observer)
+              .fulfilmentBacklog(dispatcher::backlog)
+              .sloMonitors(monitors);
       settings.adminToken().ifPresent(builder::adminToken);
       CheckoutApi api = builder.build();
       api.warmUp();
@@ -213,7 +277,7 @@ public final class Main {
       try {
         server =
             JdkHttpMount.builder()
-                .handler(new StorefrontHandler(api, checkoutConfig.withdrawalPeriod()))
+                .handler(new StorefrontHandler(api, checkoutConfig.withdrawalPeriod(), registry))
                 .port(settings.port())
                 .threads(16)
                 .build()
@@ -230,9 +294,31 @@ public final class Main {
       }
       // Deliveries left by an earlier run (or a crash) go out now, with the new ones.
       dispatcher.start();
+      Optional<ScheduledExecutorService> evaluator = Optional.empty();
+      if (observability.timed()) {
+        ScheduledExecutorService scheduler =
+            Executors.newSingleThreadScheduledExecutor(
+                task -> {
+                  Thread thread = new Thread(task, "quickstart-slo-evaluation");
+                  thread.setDaemon(true);
+                  return thread;
+                });
+        for (SloMonitor monitor : monitors) {
+          // Cancelled when the quickstart stops and shuts the scheduler down.
+          ScheduledFuture<?> unused =
+              monitor.evaluateEvery(scheduler, observability.evaluationPeriod());
+        }
+        evaluator = Optional.of(scheduler);
+      }
       Quickstart quickstart =
           new Quickstart(
-              server, api, dispatcher, fulfilmentLog, database, keys.signer().verifierKey());
+              server,
+              api,
+              dispatcher,
+              fulfilmentLog,
+              database,
+              keys.signer().verifierKey(),
+              new Quickstart.Observed(registry, monitors, alertLog, evaluator));
       LOG.info(
           "storage {} ({}), catalog {}, terms {}, admin routes {}, fraud rules {}",
           database.dialect(),
@@ -246,6 +332,12 @@ public final class Main {
       database.close();
       throw e;
     }
+  }
+
+  /** A monitor of an objective with the SRE workbook's four burn-rate rules. */
+  private static SloMonitor.Builder monitor(String name, double target) {
+    return SloMonitor.builder(ServiceLevelObjective.of(name, target))
+        .rules(BurnRateRule.sreWorkbookDefaults());
   }
 
   /**

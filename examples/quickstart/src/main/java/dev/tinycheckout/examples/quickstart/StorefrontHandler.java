@@ -10,6 +10,7 @@ import dev.tinycheckout.httpcache.ConditionalRequest;
 import dev.tinycheckout.httpcache.EntityTag;
 import dev.tinycheckout.httpcache.Precondition;
 import dev.tinycheckout.httpcache.ResourceState;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,8 +23,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Serves the storefront page at {@code /} and its files under {@code /assets/}, and hands every
- * other request to the checkout API.
+ * Serves the storefront page at {@code /} and its files under {@code /assets/}, the meters at
+ * {@code /metrics} in the Prometheus text format, and hands every other request to the checkout
+ * API.
  *
  * <p>The files come from the jar and are read once, at construction. Only the names in {@link
  * #ASSETS} are served: a request path is compared with them, never turned into a file or resource
@@ -62,7 +64,13 @@ final class StorefrontHandler implements ApiHandler {
       "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none';"
           + " frame-ancestors 'none'";
 
+  /** The Prometheus text exposition format, version 0.0.4, that every scraper reads. */
+  static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private static final String METRICS_PATH = "/metrics";
+
   private final ApiHandler api;
+  private final PrometheusMeterRegistry registry;
   private final StaticFile page;
   private final Map<String, StaticFile> assets;
 
@@ -73,11 +81,13 @@ final class StorefrontHandler implements ApiHandler {
   /**
    * A storefront in front of an API whose orders may be withdrawn for {@code withdrawalPeriod}.
    *
-   * @param api answers everything that is not the page or an asset
+   * @param api answers everything that is not the page, an asset or the metrics
    * @param withdrawalPeriod the checkout's withdrawal period, shown on the page; positive
+   * @param registry the meters served at {@code /metrics}
    */
-  StorefrontHandler(ApiHandler api, Duration withdrawalPeriod) {
+  StorefrontHandler(ApiHandler api, Duration withdrawalPeriod, PrometheusMeterRegistry registry) {
     this.api = Objects.requireNonNull(api, "api");
+    this.registry = Objects.requireNonNull(registry, "registry");
     this.page =
         withPeriod(
             load("index.html", "text/html; charset=utf-8", PAGE_CACHE_CONTROL),
@@ -102,19 +112,47 @@ final class StorefrontHandler implements ApiHandler {
       }
       return serve(request, file);
     }
+    if (path.equals(METRICS_PATH)) {
+      return metrics(request);
+    }
     return api.handle(request);
+  }
+
+  /**
+   * The meters in the Prometheus text format, never cached. They hold counts, durations and labels
+   * from bounded sets (route templates, outcomes, rule names), never a customer's data.
+   */
+  private ApiResponse metrics(ApiRequest request) {
+    String method = request.method();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      return methodNotAllowed(request);
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", METRICS_CONTENT_TYPE);
+    headers.put("Cache-Control", "no-store");
+    headers.put("X-Content-Type-Options", "nosniff");
+    byte[] body =
+        method.equals("HEAD") ? new byte[0] : registry.scrape().getBytes(StandardCharsets.UTF_8);
+    return new ApiResponse(200, headers, body);
+  }
+
+  private static ApiResponse methodNotAllowed(ApiRequest request) {
+    return problem(
+        Problem.of(
+            "method-not-allowed",
+            "Method Not Allowed",
+            405,
+            request.method()
+                + " is not allowed on "
+                + printable(request.path())
+                + "; use GET or HEAD"),
+        Map.of("Allow", "GET, HEAD"));
   }
 
   private static ApiResponse serve(ApiRequest request, StaticFile file) {
     String method = request.method();
     if (!method.equals("GET") && !method.equals("HEAD")) {
-      return problem(
-          Problem.of(
-              "method-not-allowed",
-              "Method Not Allowed",
-              405,
-              method + " is not allowed on " + printable(request.path()) + "; use GET or HEAD"),
-          Map.of("Allow", "GET, HEAD"));
+      return methodNotAllowed(request);
     }
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("ETag", file.tag().toString());

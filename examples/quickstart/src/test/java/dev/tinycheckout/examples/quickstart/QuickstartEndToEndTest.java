@@ -412,6 +412,25 @@ class QuickstartEndToEndTest {
   }
 
   @Test
+  void healthReportsTheFulfilmentBacklogAndNoAlertsWhileAllIsWell() throws Exception {
+    Quickstart quickstart = start();
+    assertThat(checkout(quickstart, "health-1", "tok_ok").statusCode()).isEqualTo(201);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (quickstart.dispatcher().backlog().pending() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+
+    HttpResponse<String> health = get(quickstart, "/health");
+
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.headers().firstValue("Cache-Control").orElseThrow()).contains("no-store");
+    assertThat(health.body())
+        .startsWith("{\"status\":\"UP\",")
+        .contains("\"outbox\":{\"pending\":0,\"dead\":0,\"oldestPendingAgeSeconds\":0}")
+        .contains("\"alerts\":[]");
+  }
+
+  @Test
   void afterAStopNothingListens() throws Exception {
     Quickstart quickstart = start();
     HttpResponse<String> before = get(quickstart, "/health");
