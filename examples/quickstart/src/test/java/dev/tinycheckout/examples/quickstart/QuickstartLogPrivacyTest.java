@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -44,8 +45,9 @@ class QuickstartLogPrivacyTest {
 
   @TempDir Path dir;
 
-  private final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
   private final List<Process> processes = new ArrayList<>();
+  private final List<Thread> readers = new ArrayList<>();
 
   @AfterEach
   void killLeftovers() {
@@ -83,6 +85,7 @@ class QuickstartLogPrivacyTest {
             "quickstart-log");
     reader.setDaemon(true);
     reader.start();
+    readers.add(reader);
     return process;
   }
 
@@ -166,7 +169,7 @@ class QuickstartLogPrivacyTest {
         () -> snapshot().stream().anyMatch(l -> l.contains("fulfilment: order.withdrawn")));
     process.toHandle().destroy(); // SIGTERM: the quickstart flushes and stops
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
-    Thread.sleep(200); // the reader hands over the last lines, then sees the end of the pipe
+    readers.get(0).join(10_000); // the reader hands over the last lines, then sees the end
     List<String> log = snapshot();
 
     assertThat(paid.statusCode()).isEqualTo(201);

@@ -1,6 +1,7 @@
 package dev.tinycheckout.examples.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.tinycheckout.checkout.CheckoutConfig;
 import dev.tinycheckout.observe.AlertOutbox;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class QuickstartOutageTest {
   private static final String AVAILABILITY_PAGE_FAST = "checkout-availability/page-fast";
   private static final String LATENCY_PAGE_FAST = "checkout-latency/page-fast";
+  private static final String FIRING = "tinycheckout_slo_alert_firing";
   private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(60);
 
   @TempDir Path dir;
@@ -103,6 +105,7 @@ class QuickstartOutageTest {
     String healthBeforeEvaluation = shop.get("/health").body();
     List<SloStatus> atOutage = quickstart.evaluateSlos();
     HttpResponse<String> healthAtOutage = shop.get("/health");
+    PrometheusText metricsAtOutage = PrometheusText.parse(shop.get("/metrics").body());
     ShopClient.awaitUpTo(
         DELIVERY_TIMEOUT, () -> delivered(quickstart, AlertOutbox.ALERT_FIRED).size() >= 2);
     ShopClient.awaitUpTo(DELIVERY_TIMEOUT, () -> quickstart.dispatcher().backlog().pending() == 0);
@@ -122,6 +125,21 @@ class QuickstartOutageTest {
             "{\"objective\":\"checkout-latency\",\"rule\":\"page-fast\",\"severity\":\"PAGE\"")
         .doesNotContain("page-slow")
         .doesNotContain("ticket-");
+    assertThat(metricsAtOutage.value(FIRING, alert("checkout-availability", "page-fast", "page")))
+        .isEqualTo(1);
+    assertThat(metricsAtOutage.value(FIRING, alert("checkout-availability", "page-slow", "page")))
+        .isZero();
+    assertThat(
+            metricsAtOutage.value(
+                "tinycheckout_slo_burn_rate",
+                Map.of(
+                    "objective", "checkout-availability", "rule", "page-fast", "window", "long")))
+        .isEqualTo(1000.0, within(1e-6));
+    assertThat(
+            metricsAtOutage.value(
+                "tinycheckout_checkout_duration_seconds_count",
+                Map.of("outcome", "payment_unavailable")))
+        .isEqualTo(150);
     // One delivery per alert, not one per failed request.
     assertThat(firedAtOutage).containsExactlyInAnyOrder(AVAILABILITY_PAGE_FAST, LATENCY_PAGE_FAST);
     assertThat(delivered(quickstart, AlertOutbox.ALERT_RESOLVED)).isEmpty();
@@ -152,7 +170,10 @@ class QuickstartOutageTest {
     ShopClient.awaitUpTo(
         DELIVERY_TIMEOUT, () -> delivered(quickstart, AlertOutbox.ALERT_RESOLVED).size() >= 2);
     ShopClient.awaitUpTo(DELIVERY_TIMEOUT, () -> quickstart.dispatcher().backlog().pending() == 0);
+    // The dispatcher reports a delivery to its observer just after committing its outcome.
+    ShopClient.awaitUpTo(DELIVERY_TIMEOUT, () -> alertDeliveries(quickstart) >= 4);
     HttpResponse<String> healthAfterRecovery = shop.get("/health");
+    PrometheusText metricsAfterRecovery = PrometheusText.parse(shop.get("/metrics").body());
 
     assertThat(recovered).hasSize(300).containsOnly(201);
     assertThat(firing(afterRecovery)).isEmpty();
@@ -169,5 +190,24 @@ class QuickstartOutageTest {
     assertThat(healthAfterRecovery.statusCode()).isEqualTo(200);
     assertThat(healthAfterRecovery.body()).contains("\"alerts\":[]");
     assertThat(quickstart.dispatcher().backlog().dead()).isZero();
+    assertThat(metricsAfterRecovery.samples(FIRING, Map.of()))
+        .hasSize(8)
+        .allSatisfy(sample -> assertThat(sample.value()).as(sample.toString()).isZero());
+    assertThat(
+            metricsAfterRecovery.value(
+                "tinycheckout_fulfilment_delivery_duration_seconds_count",
+                Map.of("hook", AlertLog.NAME, "outcome", "succeeded")))
+        .isEqualTo(4);
+  }
+
+  private static double alertDeliveries(Quickstart quickstart) {
+    return PrometheusText.parse(quickstart.registry().scrape())
+        .valueOrZero(
+            "tinycheckout_fulfilment_delivery_duration_seconds_count",
+            Map.of("hook", AlertLog.NAME, "outcome", "succeeded"));
+  }
+
+  private static Map<String, String> alert(String objective, String rule, String severity) {
+    return Map.of("objective", objective, "rule", rule, "severity", severity);
   }
 }
