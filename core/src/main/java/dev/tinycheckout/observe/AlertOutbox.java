@@ -128,7 +128,7 @@ public final class AlertOutbox implements AlertListener {
                 }
                 return n;
               });
-      LOG.warn("{} {} ({} hook deliveries)", type, event.summary(), deliveries);
+      LOG.info("{} written to the outbox for {} hook deliveries", type, deliveries);
     } catch (RuntimeException e) {
       LOG.error("{} {}, but it could not be written to the outbox", type, event.summary(), e);
       return;
