@@ -1,0 +1,159 @@
+package dev.tinycheckout.benchmarks.observe;
+
+import dev.tinycheckout.fulfilment.DeliveryBacklog;
+import dev.tinycheckout.http.CheckoutApi;
+import dev.tinycheckout.micrometer.MicrometerObserver;
+import dev.tinycheckout.observe.CheckoutObserver;
+import dev.tinycheckout.observe.ServiceLevelObjective;
+import dev.tinycheckout.observe.SloMonitor;
+import dev.tinycheckout.observe.SloObserver;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything the "on" variant adds to a {@link CheckoutApi}, as {@code docs/operations.md} sets it
+ * up for production: a {@link MicrometerObserver} on a {@link PrometheusMeterRegistry}, an
+ * availability and a latency {@link SloObserver} (99.9% and 99% under {@value #LATENCY_MILLIS} ms,
+ * the workbook's burn-rate rules), the gauges bound (product cache, both monitors, the fulfilment
+ * backlog, refreshed at most every second), and a thread that scrapes the registry and evaluates
+ * both monitors every {@value #PERIOD_MILLIS} ms while an "on" window runs: more often than a
+ * Prometheus server (15 s to 1 min) or an evaluation timer (10 to 60 s) would, so the cost measured
+ * is an upper bound.
+ *
+ * <p>Thread-safe for the checkout threads; {@link #startScraping()} and {@link Scraper#stop()} from
+ * one thread, one scraper at a time. The statistics are written by the scraping thread and read
+ * after {@link Scraper#stop()} joined it.
+ */
+final class Observability {
+  static final long LATENCY_MILLIS = 300;
+  static final long PERIOD_MILLIS = 1_000;
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final SloMonitor availability =
+      SloMonitor.builder(ServiceLevelObjective.of("checkout-availability", 0.999)).build();
+  private final SloMonitor latency =
+      SloMonitor.builder(ServiceLevelObjective.of("checkout-latency", 0.99)).build();
+  private final CheckoutObserver observer =
+      CheckoutObserver.of(
+          new MicrometerObserver(registry),
+          SloObserver.availability(availability),
+          SloObserver.latency(latency, Duration.ofMillis(LATENCY_MILLIS)));
+
+  private long scrapes;
+  private long scrapeNanos;
+  private long scrapeBytes;
+  private long evaluations;
+  private long firing;
+
+  /**
+   * What the scraping thread did, over every "on" window.
+   *
+   * @param scrapes scrapes of the registry
+   * @param meanScrapeMillis mean wall time of one scrape
+   * @param meanScrapeBytes mean size of the exposition text, in characters
+   * @param evaluations evaluations of a monitor (two per period)
+   * @param firing evaluations that found a rule firing (expected: none)
+   */
+  record Stats(
+      long scrapes,
+      double meanScrapeMillis,
+      double meanScrapeBytes,
+      long evaluations,
+      long firing) {}
+
+  /** Adds the observer, the monitors for {@code /health} and the backlog source to a builder. */
+  CheckoutApi.Builder configure(CheckoutApi.Builder builder, Supplier<DeliveryBacklog> backlog) {
+    return builder
+        .observer(observer)
+        .sloMonitors(List.of(availability, latency))
+        .fulfilmentBacklog(backlog);
+  }
+
+  /** Binds the gauges of the API's product cache, both monitors and the fulfilment backlog. */
+  void bindGauges(CheckoutApi api, Supplier<DeliveryBacklog> backlog) {
+    // Bound once the Micrometer module's TinyCheckoutMetrics is in.
+  }
+
+  /** The registry's Prometheus exposition text now. */
+  String scrape() {
+    return registry.scrape();
+  }
+
+  /** What the scraping thread did so far; call while no scraper runs. */
+  Stats stats() {
+    return new Stats(
+        scrapes,
+        scrapes == 0 ? 0 : scrapeNanos / 1e6 / scrapes,
+        scrapes == 0 ? 0 : (double) scrapeBytes / scrapes,
+        evaluations,
+        firing);
+  }
+
+  /** Starts a thread that scrapes and evaluates at once, then every period until stopped. */
+  Scraper startScraping() {
+    Scraper s = new Scraper();
+    s.thread.start();
+    return s;
+  }
+
+  /** The scraping thread of one window. */
+  final class Scraper {
+    private final Thread thread = new Thread(this::loop, "tc-bench-scraper");
+    private volatile boolean running = true;
+    private @Nullable RuntimeException failure;
+
+    private Scraper() {
+      thread.setDaemon(true);
+    }
+
+    private void loop() {
+      long period = TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS);
+      long next = System.nanoTime();
+      try {
+        while (running) {
+          long start = System.nanoTime();
+          String text = registry.scrape();
+          scrapeNanos += System.nanoTime() - start;
+          scrapeBytes += text.length();
+          scrapes++;
+          for (SloMonitor monitor : List.of(availability, latency)) {
+            if (!monitor.evaluate().firing().isEmpty()) {
+              firing++;
+            }
+            evaluations++;
+          }
+          next += period;
+          long wait;
+          while (running && (wait = next - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, wait);
+          }
+        }
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+
+    /**
+     * Stops the thread and waits for it.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalStateException if a scrape or an evaluation failed
+     */
+    void stop() throws InterruptedException {
+      running = false;
+      LockSupport.unpark(thread);
+      thread.join();
+      RuntimeException f = failure;
+      if (f != null) {
+        throw new IllegalStateException("scraping or evaluating failed", f);
+      }
+    }
+  }
+}
