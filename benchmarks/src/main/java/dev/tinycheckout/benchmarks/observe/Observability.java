@@ -3,12 +3,14 @@ package dev.tinycheckout.benchmarks.observe;
 import dev.tinycheckout.fulfilment.DeliveryBacklog;
 import dev.tinycheckout.http.CheckoutApi;
 import dev.tinycheckout.micrometer.MicrometerObserver;
+import dev.tinycheckout.micrometer.TinyCheckoutMetrics;
 import dev.tinycheckout.observe.CheckoutObserver;
 import dev.tinycheckout.observe.ServiceLevelObjective;
 import dev.tinycheckout.observe.SloMonitor;
 import dev.tinycheckout.observe.SloObserver;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,10 +23,10 @@ import org.jspecify.annotations.Nullable;
  * up for production: a {@link MicrometerObserver} on a {@link PrometheusMeterRegistry}, an
  * availability and a latency {@link SloObserver} (99.9% and 99% under {@value #LATENCY_MILLIS} ms,
  * the workbook's burn-rate rules), the gauges bound (product cache, both monitors, the fulfilment
- * backlog, refreshed at most every second), and a thread that scrapes the registry and evaluates
- * both monitors every {@value #PERIOD_MILLIS} ms while an "on" window runs: more often than a
- * Prometheus server (15 s to 1 min) or an evaluation timer (10 to 60 s) would, so the cost measured
- * is an upper bound.
+ * backlog, read at most once per period: every scrape), and a thread that scrapes the registry and
+ * evaluates both monitors every {@value #PERIOD_MILLIS} ms while an "on" window runs: more often
+ * than a Prometheus server (15 s to 1 min) or an evaluation timer (10 to 60 s) would, so the cost
+ * measured is an upper bound.
  *
  * <p>Thread-safe for the checkout threads; {@link #startScraping()} and {@link Scraper#stop()} from
  * one thread, one scraper at a time. The statistics are written by the scraping thread and read
@@ -42,7 +44,7 @@ final class Observability {
       SloMonitor.builder(ServiceLevelObjective.of("checkout-latency", 0.99)).build();
   private final CheckoutObserver observer =
       CheckoutObserver.of(
-          new MicrometerObserver(registry),
+          MicrometerObserver.of(registry),
           SloObserver.availability(availability),
           SloObserver.latency(latency, Duration.ofMillis(LATENCY_MILLIS)));
 
@@ -78,7 +80,11 @@ final class Observability {
 
   /** Binds the gauges of the API's product cache, both monitors and the fulfilment backlog. */
   void bindGauges(CheckoutApi api, Supplier<DeliveryBacklog> backlog) {
-    // Bound once the Micrometer module's TinyCheckoutMetrics is in.
+    TinyCheckoutMetrics.bindProductCache(registry, api.productCache());
+    TinyCheckoutMetrics.bindSloMonitor(registry, availability);
+    TinyCheckoutMetrics.bindSloMonitor(registry, latency);
+    TinyCheckoutMetrics.bindFulfilmentBacklog(
+        registry, backlog, Clock.systemUTC(), Duration.ofMillis(PERIOD_MILLIS));
   }
 
   /** The registry's Prometheus exposition text now. */

@@ -676,8 +676,11 @@ public final class ObservabilityCostBenchmark {
     }
   }
 
-  /** What one thread answered in one window. */
-  private record Driven(Latencies latencies, long[] statuses) {}
+  /** What one thread answered in one window; its own until the window ends. */
+  private static final class Driven {
+    final Latencies latencies = new Latencies();
+    final long[] statuses = new long[600];
+  }
 
   /** Runs windows of one scenario. */
   private static final class Driver {
@@ -718,19 +721,18 @@ public final class ObservabilityCostBenchmark {
         running.add(
             threads.submit(
                 () -> {
-                  Latencies latencies = new Latencies();
-                  long[] statuses = new long[600];
+                  Driven mine = new Driven();
                   go.await();
                   long end = deadline[0];
                   while (System.nanoTime() < end) {
                     ApiRequest request = variant.request(next.incrementAndGet());
                     long start = System.nanoTime();
                     ApiResponse response = variant.api.handle(request);
-                    latencies.record(System.nanoTime() - start);
+                    mine.latencies.record(System.nanoTime() - start);
                     int status = response.status();
-                    statuses[status >= 0 && status < statuses.length ? status : 0]++;
+                    mine.statuses[status >= 0 && status < mine.statuses.length ? status : 0]++;
                   }
-                  return new Driven(latencies, statuses);
+                  return mine;
                 }));
       }
       Observability obs = variant.observability;
