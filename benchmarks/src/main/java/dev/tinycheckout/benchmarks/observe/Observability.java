@@ -10,6 +10,8 @@ import dev.tinycheckout.observe.SloMonitor;
 import dev.tinycheckout.observe.SloObserver;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -50,6 +52,7 @@ final class Observability {
 
   private long scrapes;
   private long scrapeNanos;
+  private long cpuNanos;
   private long scrapeBytes;
   private long evaluations;
   private long firing;
@@ -59,6 +62,8 @@ final class Observability {
    *
    * @param scrapes scrapes of the registry
    * @param meanScrapeMillis mean wall time of one scrape
+   * @param meanCpuMillis mean CPU time of one scrape and the two evaluations after it, or -1 where
+   *     the JVM cannot measure a thread's CPU time
    * @param meanScrapeBytes mean size of the exposition text, in characters
    * @param evaluations evaluations of a monitor (two per period)
    * @param firing evaluations that found a rule firing (expected: none)
@@ -66,6 +71,7 @@ final class Observability {
   record Stats(
       long scrapes,
       double meanScrapeMillis,
+      double meanCpuMillis,
       double meanScrapeBytes,
       long evaluations,
       long firing) {}
@@ -97,6 +103,7 @@ final class Observability {
     return new Stats(
         scrapes,
         scrapes == 0 ? 0 : scrapeNanos / 1e6 / scrapes,
+        cpuNanos < 0 ? -1 : scrapes == 0 ? 0 : cpuNanos / 1e6 / scrapes,
         scrapes == 0 ? 0 : (double) scrapeBytes / scrapes,
         evaluations,
         firing);
@@ -122,8 +129,11 @@ final class Observability {
     private void loop() {
       long period = TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS);
       long next = System.nanoTime();
+      ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+      boolean measurable = cpu.isCurrentThreadCpuTimeSupported();
       try {
         while (running) {
+          long cpuStart = measurable ? cpu.getCurrentThreadCpuTime() : 0;
           long start = System.nanoTime();
           String text = registry.scrape();
           scrapeNanos += System.nanoTime() - start;
@@ -134,6 +144,11 @@ final class Observability {
               firing++;
             }
             evaluations++;
+          }
+          if (measurable && cpuNanos >= 0) {
+            cpuNanos += cpu.getCurrentThreadCpuTime() - cpuStart;
+          } else {
+            cpuNanos = -1;
           }
           next += period;
           long wait;

@@ -20,6 +20,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +81,7 @@ import org.jspecify.annotations.Nullable;
  * answer is counted by status, and every checkout is accounted for afterwards: units sold of each
  * variant's products, approved charges, orders in the database (PostgreSQL), and the "on"
  * registry's {@code tinycheckout_checkout_duration_seconds_count{outcome="paid"}} all equal the 201
- * answers. Arguments: {@code --threads=8 --seconds=5 --rounds=7 --warmup-seconds=5 --products=16
+ * answers. Arguments: {@code --threads=8 --seconds=5 --rounds=7 --warmup-seconds=15 --products=16
  * --storage=both} ({@code memory}, {@code postgres} or {@code both}).
  */
 public final class ObservabilityCostBenchmark {
@@ -153,7 +154,7 @@ public final class ObservabilityCostBenchmark {
       int threads = 8;
       int seconds = 5;
       int rounds = 7;
-      int warmup = 5;
+      int warmup = 15;
       int products = 16;
       List<StorageKind> storages = List.of(StorageKind.MEMORY, StorageKind.POSTGRES);
       for (String arg : args) {
@@ -197,6 +198,8 @@ public final class ObservabilityCostBenchmark {
    * @param unitsSold units of the variant's products sold during the window (one per paid order)
    * @param p50Nanos median latency of {@code handle}
    * @param p99Nanos 99th percentile latency of {@code handle}
+   * @param cpuNanos CPU time of the whole JVM process during the window (every thread: the
+   *     checkouts, the scraper, GC, JIT), or -1 where the JVM cannot tell
    */
   record Window(
       String variant,
@@ -205,7 +208,8 @@ public final class ObservabilityCostBenchmark {
       Map<Integer, Long> statuses,
       long unitsSold,
       long p50Nanos,
-      long p99Nanos) {
+      long p99Nanos,
+      long cpuNanos) {
     Window {
       statuses = Map.copyOf(statuses);
     }
@@ -220,6 +224,11 @@ public final class ObservabilityCostBenchmark {
 
     double perSecond() {
       return checkouts() / (took.toNanos() / 1e9);
+    }
+
+    /** The process's CPU microseconds per checkout, NaN where unknown. */
+    double cpuMicrosPerCheckout() {
+      return cpuNanos < 0 || checkouts() == 0 ? Double.NaN : cpuNanos / 1e3 / checkouts();
     }
   }
 
@@ -300,6 +309,15 @@ public final class ObservabilityCostBenchmark {
       return 1 - medianRatio();
     }
 
+    /** The median over the rounds of the JVM's CPU per checkout, on ÷ off. */
+    double medianCpuRatio() {
+      double[] ratios = new double[Math.min(on.size(), off.size())];
+      for (int i = 0; i < ratios.length; i++) {
+        ratios[i] = on.get(i).cpuMicrosPerCheckout() / off.get(i).cpuMicrosPerCheckout();
+      }
+      return median(ratios);
+    }
+
     /** Every answer a 201, and every count of checkouts the same. */
     boolean accounted() {
       long total = onTotals.checkouts() + offTotals.checkouts();
@@ -366,15 +384,15 @@ public final class ObservabilityCostBenchmark {
               Locale.ROOT, "Load average before: %s; after: %s.%n%n", s.loadBefore, s.loadAfter));
       md.append(
           "| Round | First | On (checkouts/s) | Off (checkouts/s) | On ÷ off | On p50 / p99 ms |"
-              + " Off p50 / p99 ms |\n");
-      md.append("|---:|:---:|---:|---:|---:|---:|---:|\n");
+              + " Off p50 / p99 ms | JVM CPU µs per checkout, on / off |\n");
+      md.append("|---:|:---:|---:|---:|---:|---:|---:|---:|\n");
       for (int i = 0; i < Math.min(s.on.size(), s.off.size()); i++) {
         Window a = s.on.get(i);
         Window b = s.off.get(i);
         md.append(
             String.format(
                 Locale.ROOT,
-                "| %d | %s | %,.0f | %,.0f | %.3f | %s / %s | %s / %s |%n",
+                "| %d | %s | %,.0f | %,.0f | %.3f | %s / %s | %s / %s | %.1f / %.1f |%n",
                 i + 1,
                 (i + 1) % 2 == 1 ? "on" : "off",
                 a.perSecond(),
@@ -383,7 +401,9 @@ public final class ObservabilityCostBenchmark {
                 millis(a.p50Nanos),
                 millis(a.p99Nanos),
                 millis(b.p50Nanos),
-                millis(b.p99Nanos)));
+                millis(b.p99Nanos),
+                a.cpuMicrosPerCheckout(),
+                b.cpuMicrosPerCheckout()));
       }
       double ratio = s.medianRatio();
       md.append(
@@ -397,6 +417,16 @@ public final class ObservabilityCostBenchmark {
               s.cost() < GOAL ? "met" : "missed",
               median(s.on.stream().mapToDouble(Window::perSecond).toArray()),
               median(s.off.stream().mapToDouble(Window::perSecond).toArray())));
+      double cpu = s.medianCpuRatio();
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "Median JVM CPU per checkout, on ÷ off: %.3f (observability adds %.1f%% CPU per"
+                  + " checkout in the JVM%s; CPU time is less disturbed by other load on the"
+                  + " machine than throughput is).%n%n",
+              cpu,
+              (cpu - 1) * 100,
+              s.kind == StorageKind.POSTGRES ? ", PostgreSQL's own processes not counted" : ""));
       md.append(
           "| Variant | Checkouts in the timed windows | p50 ms | p99 ms | Answers by status, warm-up"
               + " included |\n");
@@ -427,10 +457,12 @@ public final class ObservabilityCostBenchmark {
       md.append(
           String.format(
               Locale.ROOT,
-              "Scraping thread (on windows only): %,d scrapes, %.2f ms and %,.0f characters each on"
-                  + " average; %,d monitor evaluations, %,d of them with a rule firing.%n%n",
+              "Scraping thread (on windows only): %,d scrapes, %.2f ms (%.2f ms of CPU, with the"
+                  + " two evaluations) and %,.0f characters each on average; %,d monitor"
+                  + " evaluations, %,d of them with a rule firing.%n%n",
               st.scrapes(),
               st.meanScrapeMillis(),
+              st.meanCpuMillis(),
               st.meanScrapeBytes(),
               st.evaluations(),
               st.firing()));
@@ -739,6 +771,7 @@ public final class ObservabilityCostBenchmark {
       Observability.Scraper scraper = obs == null ? null : obs.startScraping();
       long start = System.nanoTime();
       deadline[0] = start + TimeUnit.SECONDS.toNanos(seconds);
+      long cpuStart = processCpuNanos();
       go.countDown();
       List<Driven> driven = new ArrayList<>(n);
       try {
@@ -759,6 +792,7 @@ public final class ObservabilityCostBenchmark {
         }
       }
       Duration took = Duration.ofNanos(System.nanoTime() - start);
+      long cpuEnd = processCpuNanos();
       long sold = stockBefore - stockLeft(variant.skus);
       TreeMap<Integer, Long> statuses = new TreeMap<>();
       List<Latencies> parts = new ArrayList<>(n);
@@ -780,10 +814,12 @@ public final class ObservabilityCostBenchmark {
               statuses,
               sold,
               Latencies.percentile(sorted, 50),
-              Latencies.percentile(sorted, 99));
+              Latencies.percentile(sorted, 99),
+              cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart);
       log.printf(
           Locale.ROOT,
-          "%s %s %s: %,d checkouts in %s, %,.0f/s, p50 %s ms, p99 %s ms, statuses %s%n",
+          "%s %s %s: %,d checkouts in %s, %,.0f/s, p50 %s ms, p99 %s ms, %.1f µs CPU each,"
+              + " statuses %s%n",
           scenario,
           round == 0 ? "warm-up" : "round " + round,
           variant.name,
@@ -792,6 +828,7 @@ public final class ObservabilityCostBenchmark {
           w.perSecond(),
           millis(w.p50Nanos()),
           millis(w.p99Nanos()),
+          w.cpuMicrosPerCheckout(),
           statuses);
       return w;
     }
@@ -829,6 +866,15 @@ public final class ObservabilityCostBenchmark {
       }
     }
     return sum;
+  }
+
+  /** The CPU time of the whole JVM process so far, or -1 where the JVM cannot tell. */
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   static double median(double[] values) {

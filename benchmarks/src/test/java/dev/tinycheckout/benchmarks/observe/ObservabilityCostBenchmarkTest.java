@@ -45,6 +45,7 @@ class ObservabilityCostBenchmarkTest {
         assertThat(w.statuses()).as(kind).isEqualTo(Map.of(201, w.checkouts()));
         assertThat(w.unitsSold()).as("%s %s", kind, w.variant()).isEqualTo(w.checkouts());
         assertThat(w.p99Nanos()).isGreaterThanOrEqualTo(w.p50Nanos()).isPositive();
+        assertThat(w.cpuMicrosPerCheckout()).as("%s %s", kind, w.variant()).isPositive();
       }
       Totals on = s.onTotals();
       Totals off = s.offTotals();
@@ -84,10 +85,11 @@ class ObservabilityCostBenchmarkTest {
         .contains("### Embedded PostgreSQL")
         .contains("Median ratio on ÷ off")
         .contains("cost = 1 - median ratio")
+        .contains("Median JVM CPU per checkout, on ÷ off")
         .contains("Every checkout accounted for")
         .containsPattern(
             "\\| 1 \\| on \\| [0-9,]+ \\| [0-9,]+ \\| [0-9.]+ \\| [0-9.]+ / [0-9.]+ \\|"
-                + " [0-9.]+ / [0-9.]+ \\|")
+                + " [0-9.]+ / [0-9.]+ \\| [0-9.]+ / [0-9.]+ \\|")
         .containsPattern("\\| on \\| [0-9,]+ \\| [0-9.]+ \\| [0-9.]+ \\| 201: [0-9,]+ \\|")
         .containsPattern("\\| off \\| [0-9,]+ \\| [0-9.]+ \\| [0-9.]+ \\| 201: [0-9,]+ \\|")
         .doesNotContain("NaN")
