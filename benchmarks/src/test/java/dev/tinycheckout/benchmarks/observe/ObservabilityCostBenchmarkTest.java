@@ -79,6 +79,7 @@ class ObservabilityCostBenchmarkTest {
       assertThat(s.medianRatio()).as(kind).isPositive().isFinite();
     }
     assertThat(report.accounted()).isTrue();
+    assertThat(report.signalMicros()).isPositive().isFinite();
 
     assertThat(report.markdown())
         .contains("### In-memory storage")
@@ -86,6 +87,7 @@ class ObservabilityCostBenchmarkTest {
         .contains("Median ratio on ÷ off")
         .contains("cost = 1 - median ratio")
         .contains("Median JVM CPU per checkout, on ÷ off")
+        .contains("signals for one paid checkout")
         .contains("Every checkout accounted for")
         .containsPattern(
             "\\| 1 \\| on \\| [0-9,]+ \\| [0-9,]+ \\| [0-9.]+ \\| [0-9.]+ / [0-9.]+ \\|"
