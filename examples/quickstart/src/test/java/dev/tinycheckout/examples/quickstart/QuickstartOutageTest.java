@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.tinycheckout.checkout.CheckoutConfig;
+import dev.tinycheckout.http.cache.MutableClock;
 import dev.tinycheckout.observe.AlertOutbox;
 import dev.tinycheckout.observe.RuleStatus;
 import dev.tinycheckout.observe.SloStatus;
@@ -35,7 +36,7 @@ class QuickstartOutageTest {
    * available at the evaluation's instant, are due at once for the dispatcher on the real clock,
    * even after the test moves this clock on by two hours.
    */
-  private final ManualClock clock = new ManualClock(Instant.now().minus(Duration.ofHours(3)));
+  private final MutableClock clock = new MutableClock(Instant.now().minus(Duration.ofHours(3)));
 
   private final List<Quickstart> started = new ArrayList<>();
 
