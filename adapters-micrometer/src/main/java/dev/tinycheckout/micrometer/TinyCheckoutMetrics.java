@@ -44,11 +44,15 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@value #DEAD_LETTERS} ({@code
  *       tinycheckout_fulfilment_dead_letters})</td><td>gauge</td><td>none</td><td>dead letters
  *       waiting for a replay</td></tr>
- *   <tr><td rowspan="3">{@link #bindProductCache}</td><td>{@value #CACHE_GETS} ({@code
+ *   <tr><td rowspan="5">{@link #bindProductCache}</td><td>{@value #CACHE_GETS} ({@code
  *       cache_gets_total})</td><td>counter</td><td>{@code cache=products}, {@code result=hit} or
  *       {@code miss}</td><td>lookups of products and of the product list</td></tr>
  *   <tr><td>{@value #CACHE_LOADS} ({@code cache_loads_total})</td><td>counter</td><td>{@code
  *       cache=products}</td><td>reads from the storage: loads after a miss and refreshes</td></tr>
+ *   <tr><td>{@value #CACHE_LOAD_FAILURES} ({@code cache_load_failures_total})</td><td>counter</td>
+ *       <td>{@code cache=products}</td><td>those reads that failed</td></tr>
+ *   <tr><td>{@value #CACHE_EVICTIONS} ({@code cache_evictions_total})</td><td>counter</td><td>{@code
+ *       cache=products}</td><td>entries dropped for size</td></tr>
  *   <tr><td>{@value #CACHE_SIZE} ({@code cache_size})</td><td>gauge</td><td>{@code
  *       cache=products}</td><td>product entries, approximately</td></tr>
  *   <tr><td rowspan="3">{@link #bindFraudGuard}</td><td>{@value #FRAUD_FLAGS} ({@code
@@ -91,6 +95,12 @@ public final class TinyCheckoutMetrics {
 
   /** The cache load counter. */
   public static final String CACHE_LOADS = "cache.loads";
+
+  /** The counter of failed cache loads (the storage threw). */
+  public static final String CACHE_LOAD_FAILURES = "cache.load.failures";
+
+  /** The counter of entries dropped for size, as Micrometer's own cache binders name it. */
+  public static final String CACHE_EVICTIONS = "cache.evictions";
 
   /** The cache size gauge, as Micrometer's own cache binders name it. */
   public static final String CACHE_SIZE = "cache.size";
@@ -163,9 +173,9 @@ public final class TinyCheckoutMetrics {
   /**
    * Registers the product cache's meters under Micrometer's cache meter names with the tag {@code
    * cache=products}: {@value #CACHE_GETS} with {@code result=hit} and {@code result=miss}, {@value
-   * #CACHE_LOADS}, and {@value #CACHE_SIZE}. {@link ProductCacheStats} counts lookups and loads
-   * over the product entries and the product list together, and neither evictions nor failed loads,
-   * so there is no {@code cache.evictions} meter and no {@code result} tag on loads.
+   * #CACHE_LOADS}, {@value #CACHE_LOAD_FAILURES}, {@value #CACHE_EVICTIONS} and {@value
+   * #CACHE_SIZE}. {@link ProductCacheStats} counts over the product entries and the product list
+   * together.
    *
    * @param registry the registry
    * @param cache the cache, such as {@code api.productCache()}
@@ -193,6 +203,20 @@ public final class TinyCheckoutMetrics {
             cache,
             c -> c.stats().loads(),
             "Product reads from the storage: loads after a miss and refreshes ahead of expiry")
+        .tags("cache", PRODUCT_CACHE)
+        .register(registry);
+    counter(
+            CACHE_LOAD_FAILURES,
+            cache,
+            c -> c.stats().loadFailures(),
+            "Product reads from the storage that failed")
+        .tags("cache", PRODUCT_CACHE)
+        .register(registry);
+    counter(
+            CACHE_EVICTIONS,
+            cache,
+            c -> c.stats().evictions(),
+            "Product cache entries dropped for size")
         .tags("cache", PRODUCT_CACHE)
         .register(registry);
     Gauge.builder(CACHE_SIZE, cache, ProductReadCache::estimatedSize)

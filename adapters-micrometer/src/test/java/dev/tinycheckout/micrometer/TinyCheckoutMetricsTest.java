@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.offset;
 
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.fulfilment.DeliveryBacklog;
+import dev.tinycheckout.http.cache.ProductCacheConfig;
 import dev.tinycheckout.http.cache.ProductReadCache;
 import dev.tinycheckout.http.fraud.Attempt;
 import dev.tinycheckout.http.fraud.FraudGuard;
@@ -225,7 +226,54 @@ class TinyCheckoutMetricsTest {
     assertThat(
             registry.get(TinyCheckoutMetrics.CACHE_SIZE).tag("cache", "products").gauge().value())
         .isEqualTo(2.0);
-    assertThat(registry.find("cache.evictions").meters()).isEmpty();
+    assertThat(
+            registry
+                .get(TinyCheckoutMetrics.CACHE_EVICTIONS)
+                .tag("cache", "products")
+                .functionCounter()
+                .count())
+        .isZero();
+    assertThat(
+            registry
+                .get(TinyCheckoutMetrics.CACHE_LOAD_FAILURES)
+                .tag("cache", "products")
+                .functionCounter()
+                .count())
+        .isZero();
+  }
+
+  @Test
+  void aCacheOverItsSizeCountsEvictions() {
+    InMemoryStorage storage = InMemoryStorage.create();
+    storage.inTransaction(
+        tx -> {
+          for (int i = 0; i < 50; i++) {
+            tx.products().upsert(Sku.of("sku-" + i), "Item " + i, Money.of(100, "USD"), 10, T0);
+          }
+          return null;
+        });
+    ProductReadCache cache =
+        ProductReadCache.builder()
+            .storage(storage)
+            .config(ProductCacheConfig.builder().maximumSize(5).build())
+            .clock(clock)
+            .executor(Runnable::run)
+            .build();
+    TinyCheckoutMetrics.bindProductCache(registry, cache);
+
+    for (int i = 0; i < 50; i++) {
+      cache.get(Sku.of("sku-" + i));
+    }
+    cache.cleanUp();
+
+    double evictions =
+        registry
+            .get(TinyCheckoutMetrics.CACHE_EVICTIONS)
+            .tag("cache", "products")
+            .functionCounter()
+            .count();
+    assertThat(evictions).isGreaterThanOrEqualTo(45.0);
+    assertThat(evictions).isEqualTo((double) cache.stats().evictions());
   }
 
   // ---- fraud guard ---------------------------------------------------------------------------

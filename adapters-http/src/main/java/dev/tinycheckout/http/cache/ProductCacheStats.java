@@ -8,8 +8,11 @@ package dev.tinycheckout.http.cache;
  * @param misses lookups that had to wait for a load, not negative
  * @param loads reads from the storage: loads after a miss plus refreshes ahead of expiry, not
  *     negative; warming is not counted
+ * @param loadFailures those of the loads that failed (the storage threw), not negative
+ * @param evictions entries dropped for size (expiry is not counted), not negative
  */
-public record ProductCacheStats(long hits, long misses, long loads) {
+public record ProductCacheStats(
+    long hits, long misses, long loads, long loadFailures, long evictions) {
 
   /**
    * Validates the counters.
@@ -17,17 +20,35 @@ public record ProductCacheStats(long hits, long misses, long loads) {
    * @param hits lookups answered from the cache
    * @param misses lookups that had to wait for a load
    * @param loads reads from the storage
+   * @param loadFailures loads that failed
+   * @param evictions entries dropped for size
    * @throws IllegalArgumentException if a counter is negative
    */
   public ProductCacheStats {
-    if (hits < 0 || misses < 0 || loads < 0) {
+    if (hits < 0 || misses < 0 || loads < 0 || loadFailures < 0 || evictions < 0) {
       throw new IllegalArgumentException(
           "counters must not be negative, but were hits="
               + hits
               + " misses="
               + misses
               + " loads="
-              + loads);
+              + loads
+              + " loadFailures="
+              + loadFailures
+              + " evictions="
+              + evictions);
     }
+  }
+
+  /**
+   * Counters without failures or evictions.
+   *
+   * @param hits lookups answered from the cache
+   * @param misses lookups that had to wait for a load
+   * @param loads reads from the storage
+   * @throws IllegalArgumentException if a counter is negative
+   */
+  public ProductCacheStats(long hits, long misses, long loads) {
+    this(hits, misses, loads, 0, 0);
   }
 }

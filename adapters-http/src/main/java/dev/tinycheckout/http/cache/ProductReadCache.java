@@ -213,7 +213,11 @@ public final class ProductReadCache {
     CacheStats p = products.stats();
     CacheStats l = list.stats();
     return new ProductCacheStats(
-        p.hitCount() + l.hitCount(), p.missCount() + l.missCount(), p.loadCount() + l.loadCount());
+        p.hitCount() + l.hitCount(),
+        p.missCount() + l.missCount(),
+        p.loadCount() + l.loadCount(),
+        p.loadFailureCount() + l.loadFailureCount(),
+        p.evictionCount() + l.evictionCount());
   }
 
   /**
