@@ -7,6 +7,7 @@ import dev.tinycheckout.fulfilment.OutboxEvent;
 import dev.tinycheckout.fulfilment.PendingDelivery;
 import dev.tinycheckout.internal.JsonWriter;
 import dev.tinycheckout.store.CheckoutStorage;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
@@ -115,14 +116,38 @@ public final class AlertOutbox implements AlertListener {
   }
 
   private void write(String type, AlertEvent event) {
-    OutboxEvent outboxEvent = eventOf(type, event);
+    enqueue(eventOf(type, event), event.summary());
+  }
+
+  /**
+   * Writes another kind of alert, such as a card-testing flag, to the outbox for this listener's
+   * hooks, exactly as a burn-rate alert is written: one event, one delivery per subscribed hook, in
+   * one unit of work. Never throws for a storage failure: the alert is then logged at ERROR with
+   * its summary instead.
+   *
+   * @param type the event type, dotted lower-case words such as {@code fraud.spike}; hooks choose
+   *     by it
+   * @param aggregateId what the alert is about, 1 to 64 characters, such as a rule's name
+   * @param payload the event body as JSON text, without personal data
+   * @param at when it happened; the deliveries become due then
+   * @param summary one line for the log, without personal data
+   * @throws dev.tinycheckout.ValidationException if the type or the aggregate id is malformed
+   */
+  public void publish(String type, String aggregateId, String payload, Instant at, String summary) {
+    Objects.requireNonNull(summary, "summary");
+    enqueue(new OutboxEvent(UUID.randomUUID(), type, aggregateId, payload, at), summary);
+  }
+
+  private void enqueue(OutboxEvent outboxEvent, String summary) {
+    String type = outboxEvent.type();
     try {
       int deliveries =
           storage.inTransaction(
               tx -> {
                 tx.outbox().enqueue(outboxEvent);
                 int n = 0;
-                for (PendingDelivery d : hooks.deliveriesFor(outboxEvent, event.at())) {
+                for (PendingDelivery d :
+                    hooks.deliveriesFor(outboxEvent, outboxEvent.createdAt())) {
                   tx.deliveries().enqueue(d);
                   n++;
                 }
@@ -130,7 +155,7 @@ public final class AlertOutbox implements AlertListener {
               });
       LOG.info("{} written to the outbox for {} hook deliveries", type, deliveries);
     } catch (RuntimeException e) {
-      LOG.error("{} {}, but it could not be written to the outbox", type, event.summary(), e);
+      LOG.error("{} {}, but it could not be written to the outbox", type, summary, e);
       return;
     }
     try {

@@ -2,6 +2,7 @@ package dev.tinycheckout.examples.quickstart;
 
 import dev.tinycheckout.fulfilment.Delivery;
 import dev.tinycheckout.fulfilment.FulfilmentHook;
+import dev.tinycheckout.http.fraud.FraudAlertOutbox;
 import dev.tinycheckout.observe.AlertOutbox;
 import java.util.List;
 import java.util.Set;
@@ -17,8 +18,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The quickstart's stand-in for a pager: a hook that receives the SLO alerts the {@link
  * AlertOutbox} writes ({@value AlertOutbox#ALERT_FIRED} and {@value AlertOutbox#ALERT_RESOLVED})
- * and logs one WARN line per alert with its summary, as a real hook would send a message or call a
- * webhook. The summary holds no personal data.
+ * and the card-testing alerts of {@link FraudAlertOutbox} ({@value FraudAlertOutbox#FRAUD_FLAGGED},
+ * a digest per rule, and {@value FraudAlertOutbox#FRAUD_SPIKE}), and logs one WARN line per alert
+ * with its summary, as a real hook would send a message or call a webhook. The summary holds no
+ * personal data.
  *
  * <p>It is ordered, so the fired and resolved alerts of one rule arrive in order; delivery is at
  * least once, so it de-duplicates on the delivery id. Thread-safe.
@@ -31,8 +34,10 @@ final class AlertLog implements FulfilmentHook {
   /**
    * One alert this hook handled.
    *
-   * @param type {@value AlertOutbox#ALERT_FIRED} or {@value AlertOutbox#ALERT_RESOLVED}
-   * @param alert the objective and rule, such as {@code checkout-availability/page-fast}
+   * @param type {@value AlertOutbox#ALERT_FIRED}, {@value AlertOutbox#ALERT_RESOLVED}, {@value
+   *     FraudAlertOutbox#FRAUD_FLAGGED} or {@value FraudAlertOutbox#FRAUD_SPIKE}
+   * @param alert the objective and rule, such as {@code checkout-availability/page-fast}, or the
+   *     fraud rule
    * @param summary the alert's one-line summary
    */
   record Delivered(String type, String alert, String summary) {}
@@ -48,7 +53,9 @@ final class AlertLog implements FulfilmentHook {
   @Override
   public boolean subscribesTo(String eventType) {
     return eventType.equals(AlertOutbox.ALERT_FIRED)
-        || eventType.equals(AlertOutbox.ALERT_RESOLVED);
+        || eventType.equals(AlertOutbox.ALERT_RESOLVED)
+        || eventType.equals(FraudAlertOutbox.FRAUD_FLAGGED)
+        || eventType.equals(FraudAlertOutbox.FRAUD_SPIKE);
   }
 
   @Override
@@ -66,7 +73,7 @@ final class AlertLog implements FulfilmentHook {
     delivered.add(new Delivered(type, delivery.event().aggregateId(), summary));
     LOG.warn(
         "{}: {} (delivery {}, attempt {})",
-        type.equals(AlertOutbox.ALERT_FIRED) ? "ALERT" : "alert resolved",
+        type.equals(AlertOutbox.ALERT_RESOLVED) ? "alert resolved" : "ALERT",
         summary,
         delivery.deliveryId(),
         delivery.attempt());

@@ -15,6 +15,16 @@ final class FraudAlerts implements FraudListener {
   private static final Logger LOG = LoggerFactory.getLogger(FraudAlerts.class);
 
   private final AtomicLong flags = new AtomicLong();
+  private final FraudListener then;
+
+  /**
+   * Logs each flag, then passes it on.
+   *
+   * @param then the listener that sends the alert on, such as a {@code FraudAlertOutbox}
+   */
+  FraudAlerts(FraudListener then) {
+    this.then = then;
+  }
 
   @Override
   public void flagged(FraudFlag flag) {
@@ -24,6 +34,7 @@ final class FraudAlerts implements FraudListener {
         flag.rule(),
         flag.subject().startsWith("email#") ? "buyer email" : "client address",
         flag.blockedFor());
+    then.flagged(flag);
   }
 
   @Override
@@ -32,6 +43,7 @@ final class FraudAlerts implements FraudListener {
         "fraud alert: {} of {} payments declined lately, a decline spike; limits are tightened",
         spike.declines(),
         spike.payments());
+    then.spike(spike);
   }
 
   /** How many blocks were flagged since the start. */

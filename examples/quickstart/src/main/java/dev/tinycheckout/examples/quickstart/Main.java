@@ -6,6 +6,7 @@ import dev.tinycheckout.consent.ConsentAudit;
 import dev.tinycheckout.fulfilment.FulfilmentDispatcher;
 import dev.tinycheckout.fulfilment.FulfilmentHooks;
 import dev.tinycheckout.http.CheckoutApi;
+import dev.tinycheckout.http.fraud.FraudAlertOutbox;
 import dev.tinycheckout.http.fraud.FraudGuard;
 import dev.tinycheckout.http.jdk.JdkHttpMount;
 import dev.tinycheckout.micrometer.MicrometerObserver;
@@ -274,7 +275,8 @@ public final class Main {
       FraudGuard guard =
           FraudGuard.builder()
               .rules(settings.fraudRules().rules())
-              .listener(new FraudAlerts())
+              // Logged, and sent on through the alert hook: a digest per rule, and each spike.
+              .listener(new FraudAlerts(FraudAlertOutbox.of(alerts)))
               .build();
       CheckoutApi.Builder builder =
           CheckoutApi.builder()

@@ -103,6 +103,18 @@ class QuickstartFraudRulesTest {
     assertThat(replay.statusCode()).isEqualTo(201);
     assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
     assertThat(quickstart.api().fraudGuard().orElseThrow().flags().totalFlags()).isPositive();
+    // The block reaches the alert hook through the outbox: one digest for the rule.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (quickstart.alertLog().delivered().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(quickstart.alertLog().delivered())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.type()).isEqualTo("fraud.flagged");
+              assertThat(d.summary()).contains("blocked 1 client address").doesNotContain("127.0");
+            });
   }
 
   @Test
