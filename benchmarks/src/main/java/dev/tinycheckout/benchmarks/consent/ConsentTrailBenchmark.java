@@ -1,7 +1,7 @@
 package dev.tinycheckout.benchmarks.consent;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.tinycheckout.benchmarks.BenchDatabase;
 import dev.tinycheckout.catalog.ProductStore;
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.checkout.Checkout;
@@ -36,13 +36,10 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -401,7 +398,7 @@ public final class ConsentTrailBenchmark {
 
   static Report run(Settings settings, PrintStream log)
       throws IOException, SQLException, InterruptedException {
-    String loadBefore = loadAverage();
+    String loadBefore = BenchDatabase.loadAverage();
     ExecutorService threads = Executors.newFixedThreadPool(settings.threads);
     try (EmbeddedPostgres postgres =
         EmbeddedPostgres.builder()
@@ -409,13 +406,15 @@ public final class ConsentTrailBenchmark {
             .setServerConfig("synchronous_commit", "on")
             .start()) {
       Appends appends;
-      try (HikariDataSource pool = freshDatabase(postgres, "consent_appends", settings.threads)) {
+      try (HikariDataSource pool =
+          BenchDatabase.fresh(postgres, "tc-consent", "consent_appends", settings.threads)) {
         appends =
             appends(
                 pool, postgres.getDatabase("postgres", "consent_appends"), settings, threads, log);
       }
       Checkouts checkouts;
-      try (HikariDataSource pool = freshDatabase(postgres, "consent_checkouts", settings.threads)) {
+      try (HikariDataSource pool =
+          BenchDatabase.fresh(postgres, "tc-consent", "consent_checkouts", settings.threads)) {
         checkouts =
             checkouts(
                 pool,
@@ -426,7 +425,7 @@ public final class ConsentTrailBenchmark {
       }
       double cpu = cpuMicrosPerAppend(settings.cpuAppends);
       log.printf(Locale.ROOT, "in-memory append: %.1f µs%n", cpu);
-      return new Report(settings, appends, checkouts, cpu, loadBefore, loadAverage());
+      return new Report(settings, appends, checkouts, cpu, loadBefore, BenchDatabase.loadAverage());
     } finally {
       threads.shutdownNow();
     }
@@ -469,10 +468,11 @@ public final class ConsentTrailBenchmark {
     Window w =
         window("appends", 1, settings.threads, settings.appendSeconds, threads, append, sampled);
     log.printf(Locale.ROOT, "appends: %,d in %s, %,.0f/s%n", w.completed, w.took, w.perSecond());
-    long leftStaged = count(pool, "SELECT count(*) FROM tc_consent_staged");
+    long leftStaged =
+        BenchDatabase.count(pool, "SELECT BenchDatabase.count(*) FROM tc_consent_staged");
     log.printf(Locale.ROOT, "staged, not yet chained, at the end of the window: %,d%n", leftStaged);
     audit.chainPending();
-    long stored = count(pool, "SELECT count(*) FROM tc_consent_entry");
+    long stored = BenchDatabase.count(pool, "SELECT BenchDatabase.count(*) FROM tc_consent_entry");
     long start = System.nanoTime();
     ConsentVerification first = audit.verify();
     Duration firstTook = Duration.ofNanos(System.nanoTime() - start);
@@ -561,8 +561,9 @@ public final class ConsentTrailBenchmark {
         withoutWindows,
         placedWith.get(),
         placedWithout.get(),
-        count(pool, "SELECT count(*) FROM tc_order WHERE status = 'PAID'"),
-        count(pool, "SELECT count(*) FROM tc_consent_entry"),
+        BenchDatabase.count(
+            pool, "SELECT BenchDatabase.count(*) FROM tc_order WHERE status = 'PAID'"),
+        BenchDatabase.count(pool, "SELECT BenchDatabase.count(*) FROM tc_consent_entry"),
         verification);
   }
 
@@ -742,9 +743,9 @@ public final class ConsentTrailBenchmark {
   static final class WaitSampler {
     static final int PERIOD_MILLIS = 20;
     private static final String SAMPLE =
-        "SELECT count(*) FILTER (WHERE state = 'active'),"
-            + " count(*) FILTER (WHERE wait_event_type = 'Lock'),"
-            + " count(*) FILTER (WHERE wait_event IN ('WALWrite', 'WALSync'))"
+        "SELECT BenchDatabase.count(*) FILTER (WHERE state = 'active'),"
+            + " BenchDatabase.count(*) FILTER (WHERE wait_event_type = 'Lock'),"
+            + " BenchDatabase.count(*) FILTER (WHERE wait_event IN ('WALWrite', 'WALSync'))"
             + " FROM pg_stat_activity WHERE datname = current_database()"
             + " AND pid <> pg_backend_pid()";
 
@@ -820,48 +821,5 @@ public final class ConsentTrailBenchmark {
 
   private static ConsentAudit audit(CheckoutStorage storage) {
     return ConsentAudit.builder(storage).subjectSecret(SUBJECT_SECRET).build();
-  }
-
-  private static HikariDataSource freshDatabase(EmbeddedPostgres postgres, String name, int size)
-      throws SQLException {
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + name);
-      s.execute("CREATE DATABASE " + name);
-    }
-    HikariConfig config = new HikariConfig();
-    config.setPoolName("tc-consent-" + name);
-    config.setDataSource(postgres.getDatabase("postgres", name));
-    config.setMaximumPoolSize(size);
-    config.setMinimumIdle(size);
-    config.setConnectionTimeout(30_000);
-    return new HikariDataSource(config);
-  }
-
-  private static long count(DataSource pool, String sql) {
-    try (Connection c = pool.getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException("count failed: " + sql, e);
-    }
-  }
-
-  /** The first three fields of /proc/loadavg, or "n/a" where there is none. */
-  static String loadAverage() {
-    Path path = Path.of("/proc/loadavg");
-    try {
-      if (Files.isReadable(path)) {
-        String[] f = Files.readString(path).trim().split("\\s+", 4);
-        if (f.length >= 3) {
-          return f[0] + ", " + f[1] + ", " + f[2];
-        }
-      }
-    } catch (IOException e) {
-      // fall through
-    }
-    return "n/a";
   }
 }

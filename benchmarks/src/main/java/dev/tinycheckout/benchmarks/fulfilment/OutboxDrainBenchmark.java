@@ -5,8 +5,8 @@ import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.tinycheckout.benchmarks.BenchDatabase;
 import dev.tinycheckout.fulfilment.Delivery;
 import dev.tinycheckout.fulfilment.DispatchConfig;
 import dev.tinycheckout.fulfilment.FulfilmentDispatcher;
@@ -20,10 +20,8 @@ import dev.tinycheckout.jdbc.JdbcStorage;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -263,7 +261,7 @@ public final class OutboxDrainBenchmark {
   public static void main(String[] args) throws Exception {
     Settings settings = Settings.parse(args);
     Instant began = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    String loadBefore = loadAverage();
+    String loadBefore = BenchDatabase.loadAverage();
     Report report = run(settings, System.err);
     PrintStream out = System.out;
     out.println("## Outbox drain benchmark, " + began + "\n");
@@ -271,7 +269,7 @@ public final class OutboxDrainBenchmark {
         "Load average (1, 5, 15 min) before: "
             + loadBefore
             + "; after: "
-            + loadAverage()
+            + BenchDatabase.loadAverage()
             + "; "
             + Runtime.getRuntime().availableProcessors()
             + " CPUs.\n");
@@ -295,7 +293,8 @@ public final class OutboxDrainBenchmark {
       int database = 0;
       for (int round = 1; round <= settings.rounds; round++) {
         long began = System.nanoTime();
-        try (HikariDataSource pool = freshDatabase(postgres, "drain_" + ++database)) {
+        try (HikariDataSource pool =
+            BenchDatabase.fresh(postgres, "tc-drain", "drain_" + ++database, POOL)) {
           Drain d = drainOurs(pool, settings, round);
           log.printf(
               Locale.ROOT, "(ours round %d, with set-up: %d ms)%n", round, elapsedMillis(began));
@@ -305,11 +304,12 @@ public final class OutboxDrainBenchmark {
               round,
               d.took,
               d.perSecond(),
-              loadAverage());
+              BenchDatabase.loadAverage());
           ours.add(d);
         }
         began = System.nanoTime();
-        try (HikariDataSource pool = freshDatabase(postgres, "drain_" + ++database)) {
+        try (HikariDataSource pool =
+            BenchDatabase.fresh(postgres, "tc-drain", "drain_" + ++database, POOL)) {
           Drain d = drainPeer(pool, settings, round);
           log.printf(
               Locale.ROOT, "(peer round %d, with set-up: %d ms)%n", round, elapsedMillis(began));
@@ -319,12 +319,12 @@ public final class OutboxDrainBenchmark {
               round,
               d.took,
               d.perSecond(),
-              loadAverage());
+              BenchDatabase.loadAverage());
           peer.add(d);
         }
       }
       Latency latency;
-      try (HikariDataSource pool = freshDatabase(postgres, "latency")) {
+      try (HikariDataSource pool = BenchDatabase.fresh(postgres, "tc-drain", "latency", POOL)) {
         latency = latency(pool, settings);
         log.printf(
             Locale.ROOT,
@@ -337,34 +337,8 @@ public final class OutboxDrainBenchmark {
     }
   }
 
-  /** The first three fields of {@code /proc/loadavg}, or "unknown" where there is none. */
-  static String loadAverage() {
-    try {
-      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+", 4);
-      return fields.length >= 3 ? fields[0] + ", " + fields[1] + ", " + fields[2] : "unknown";
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
-  }
-
   private static long elapsedMillis(long sinceNanos) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos);
-  }
-
-  private static HikariDataSource freshDatabase(EmbeddedPostgres postgres, String name)
-      throws SQLException {
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + name);
-      s.execute("CREATE DATABASE " + name);
-    }
-    HikariConfig config = new HikariConfig();
-    config.setPoolName("tc-drain-" + name);
-    config.setDataSource(postgres.getDatabase("postgres", name));
-    config.setMaximumPoolSize(POOL);
-    config.setMinimumIdle(POOL);
-    config.setConnectionTimeout(30_000);
-    return new HikariDataSource(config);
   }
 
   // ---- ours ----------------------------------------------------------------------------------
@@ -435,7 +409,7 @@ public final class OutboxDrainBenchmark {
         pool,
         hook.handled,
         settings.deliveries,
-        "SELECT count(*) FROM tc_delivery WHERE status <> 'done'");
+        "SELECT BenchDatabase.count(*) FROM tc_delivery WHERE status <> 'done'");
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     dispatcher.stop(Duration.ofSeconds(5));
     workers.shutdownNow();
@@ -452,7 +426,8 @@ public final class OutboxDrainBenchmark {
   }
 
   private static long countDone(DataSource pool) {
-    return count(pool, "SELECT count(*) FROM tc_delivery WHERE status = 'done'");
+    return BenchDatabase.count(
+        pool, "SELECT BenchDatabase.count(*) FROM tc_delivery WHERE status = 'done'");
   }
 
   // ---- the peer ------------------------------------------------------------------------------
@@ -484,7 +459,8 @@ public final class OutboxDrainBenchmark {
             .build();
     long start = System.nanoTime();
     scheduler.start();
-    awaitDrained(pool, handled, settings.deliveries, "SELECT count(*) FROM scheduled_tasks");
+    awaitDrained(
+        pool, handled, settings.deliveries, "SELECT BenchDatabase.count(*) FROM scheduled_tasks");
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     scheduler.stop();
     return new Drain("peer", round, handled.get(), took);
@@ -598,22 +574,11 @@ public final class OutboxDrainBenchmark {
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
     }
-    while (count(pool, left) > 0) {
+    while (BenchDatabase.count(pool, left) > 0) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("drain timed out: rows left after every handler ran");
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
-    }
-  }
-
-  private static long count(DataSource pool, String sql) {
-    try (Connection c = pool.getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException("count failed: " + sql, e);
     }
   }
 

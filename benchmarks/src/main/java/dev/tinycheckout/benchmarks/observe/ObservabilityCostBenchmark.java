@@ -1,7 +1,7 @@
 package dev.tinycheckout.benchmarks.observe;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.tinycheckout.benchmarks.BenchDatabase;
 import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.fulfilment.DeliveryBacklog;
@@ -22,12 +22,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -534,7 +529,7 @@ public final class ObservabilityCostBenchmark {
 
   static Report run(Settings settings, PrintStream log)
       throws IOException, SQLException, InterruptedException {
-    String loadBefore = loadAverage();
+    String loadBefore = BenchDatabase.loadAverage();
     ExecutorService threads = Executors.newFixedThreadPool(settings.threads);
     try {
       List<ScenarioResult> results = new ArrayList<>();
@@ -543,7 +538,7 @@ public final class ObservabilityCostBenchmark {
       }
       double signalMicros = Observability.signalMicrosPerCheckout(SIGNAL_REPETITIONS);
       log.printf(Locale.ROOT, "one checkout's signals: %.2f µs of CPU%n", signalMicros);
-      return new Report(settings, results, signalMicros, loadBefore, loadAverage());
+      return new Report(settings, results, signalMicros, loadBefore, BenchDatabase.loadAverage());
     } finally {
       threads.shutdownNow();
     }
@@ -555,7 +550,7 @@ public final class ObservabilityCostBenchmark {
       StorageKind kind, Settings settings, ExecutorService threads, PrintStream log)
       throws IOException, SQLException, InterruptedException {
     log.printf(Locale.ROOT, "%s: starting%n", kind.label());
-    String loadBefore = loadAverage();
+    String loadBefore = BenchDatabase.loadAverage();
     return switch (kind) {
       case MEMORY -> {
         SwappableBackend backend =
@@ -569,7 +564,8 @@ public final class ObservabilityCostBenchmark {
                     .setServerConfig("synchronous_commit", "on")
                     .start();
             HikariDataSource pool =
-                freshDatabase(postgres, "observability", settings.threads + 1)) {
+                BenchDatabase.fresh(
+                    postgres, "tc-observe", "observability", settings.threads + 1)) {
           JdbcMigrator.create(pool, JdbcDialect.POSTGRESQL).migrate();
           JdbcStorage storage = JdbcStorage.builder(pool).dialect(JdbcDialect.POSTGRESQL).build();
           SwappableBackend backend = SwappableBackend.keeping(seeded(storage, settings));
@@ -616,11 +612,13 @@ public final class ObservabilityCostBenchmark {
     String lastScrape = observability.scrape();
     long ordersInStorage =
         database.isPresent()
-            ? count(database.get(), "SELECT count(*) FROM tc_order")
+            ? BenchDatabase.count(database.get(), "SELECT BenchDatabase.count(*) FROM tc_order")
             : on.unitsSold + off.unitsSold;
     long unpaidOrders =
         database.isPresent()
-            ? count(database.get(), "SELECT count(*) FROM tc_order WHERE status <> 'PAID'")
+            ? BenchDatabase.count(
+                database.get(),
+                "SELECT BenchDatabase.count(*) FROM tc_order WHERE status <> 'PAID'")
             : 0;
     return new ScenarioResult(
         kind,
@@ -636,7 +634,7 @@ public final class ObservabilityCostBenchmark {
         observability.stats(),
         lastScrape,
         loadBefore,
-        loadAverage());
+        BenchDatabase.loadAverage());
   }
 
   private static CheckoutApi.Builder api(SwappableBackend backend) {
@@ -911,48 +909,5 @@ public final class ObservabilityCostBenchmark {
 
   static String millis(long nanos) {
     return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
-  }
-
-  private static HikariDataSource freshDatabase(EmbeddedPostgres postgres, String name, int size)
-      throws SQLException {
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + name);
-      s.execute("CREATE DATABASE " + name);
-    }
-    HikariConfig config = new HikariConfig();
-    config.setPoolName("tc-observe-" + name);
-    config.setDataSource(postgres.getDatabase("postgres", name));
-    config.setMaximumPoolSize(size);
-    config.setMinimumIdle(size);
-    config.setConnectionTimeout(30_000);
-    return new HikariDataSource(config);
-  }
-
-  private static long count(DataSource pool, String sql) {
-    try (Connection c = pool.getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException("count failed: " + sql, e);
-    }
-  }
-
-  /** The first three fields of /proc/loadavg, or "n/a" where there is none. */
-  static String loadAverage() {
-    Path path = Path.of("/proc/loadavg");
-    try {
-      if (Files.isReadable(path)) {
-        String[] f = Files.readString(path).trim().split("\\s+", 4);
-        if (f.length >= 3) {
-          return f[0] + ", " + f[1] + ", " + f[2];
-        }
-      }
-    } catch (IOException e) {
-      // fall through
-    }
-    return "n/a";
   }
 }
