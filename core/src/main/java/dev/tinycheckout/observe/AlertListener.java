@@ -28,4 +28,13 @@ public interface AlertListener {
    * @param event the objective, the rule and its burn rates now
    */
   default void resolved(AlertEvent event) {}
+
+  /**
+   * An evaluation ended, whether or not a rule changed: called after {@link #fired} and {@link
+   * #resolved} of that evaluation, for a listener that needs a heartbeat, such as one that retries
+   * a delivery that failed earlier.
+   *
+   * @param status the status at this evaluation
+   */
+  default void evaluated(SloStatus status) {}
 }

@@ -271,6 +271,17 @@ public final class SloMonitor {
         }
       }
       open = List.copyOf(nowOpen);
+      for (AlertListener listener : listeners) {
+        try {
+          listener.evaluated(status);
+        } catch (RuntimeException e) {
+          LOG.warn(
+              "alert listener {} failed after an evaluation of SLO {}",
+              listener.getClass().getName(),
+              slo.name(),
+              e);
+        }
+      }
       return status;
     } finally {
       lock.unlock();

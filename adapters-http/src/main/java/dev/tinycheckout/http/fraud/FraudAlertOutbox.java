@@ -1,6 +1,6 @@
 package dev.tinycheckout.http.fraud;
 
-import dev.tinycheckout.observe.AlertOutbox;
+import dev.tinycheckout.fulfilment.AlertOutbox;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;

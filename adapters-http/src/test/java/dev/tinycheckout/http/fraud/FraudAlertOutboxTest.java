@@ -3,13 +3,13 @@ package dev.tinycheckout.http.fraud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tinycheckout.fulfilment.AlertOutbox;
 import dev.tinycheckout.fulfilment.Delivery;
 import dev.tinycheckout.fulfilment.DeliveryClaim;
 import dev.tinycheckout.fulfilment.FulfilmentHook;
 import dev.tinycheckout.fulfilment.FulfilmentHooks;
 import dev.tinycheckout.http.cache.MutableClock;
 import dev.tinycheckout.memory.InMemoryStorage;
-import dev.tinycheckout.observe.AlertOutbox;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

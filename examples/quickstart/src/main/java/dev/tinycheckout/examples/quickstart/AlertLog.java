@@ -1,9 +1,9 @@
 package dev.tinycheckout.examples.quickstart;
 
+import dev.tinycheckout.fulfilment.AlertOutbox;
 import dev.tinycheckout.fulfilment.Delivery;
 import dev.tinycheckout.fulfilment.FulfilmentHook;
 import dev.tinycheckout.http.fraud.FraudAlertOutbox;
-import dev.tinycheckout.observe.AlertOutbox;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;

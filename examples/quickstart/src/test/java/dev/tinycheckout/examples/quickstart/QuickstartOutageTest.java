@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.tinycheckout.checkout.CheckoutConfig;
+import dev.tinycheckout.fulfilment.AlertOutbox;
 import dev.tinycheckout.http.cache.MutableClock;
-import dev.tinycheckout.observe.AlertOutbox;
 import dev.tinycheckout.observe.RuleStatus;
 import dev.tinycheckout.observe.SloStatus;
 import java.net.http.HttpResponse;

@@ -1,7 +1,5 @@
-package dev.tinycheckout.observe;
+package dev.tinycheckout.fulfilment;
 
-import dev.tinycheckout.fulfilment.Delivery;
-import dev.tinycheckout.fulfilment.FulfilmentHook;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

@@ -1,13 +1,17 @@
-package dev.tinycheckout.observe;
+package dev.tinycheckout.fulfilment;
 
-import dev.tinycheckout.fulfilment.FulfilmentDispatcher;
-import dev.tinycheckout.fulfilment.FulfilmentHook;
-import dev.tinycheckout.fulfilment.FulfilmentHooks;
-import dev.tinycheckout.fulfilment.OutboxEvent;
-import dev.tinycheckout.fulfilment.PendingDelivery;
 import dev.tinycheckout.internal.JsonWriter;
+import dev.tinycheckout.observe.AlertEvent;
+import dev.tinycheckout.observe.AlertListener;
+import dev.tinycheckout.observe.BurnRateRule;
+import dev.tinycheckout.observe.RuleStatus;
+import dev.tinycheckout.observe.SloMonitor;
+import dev.tinycheckout.observe.SloStatus;
 import dev.tinycheckout.store.CheckoutStorage;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
@@ -35,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The dispatcher runs hooks by name from its own {@link FulfilmentHooks}: give it every hook
- * that this listener's hooks hold. If the storage fails, the alert is logged at ERROR with its
- * summary instead (it is not retried: the next evaluation that changes state writes again).
+ * that this listener's hooks hold. If the storage fails (an alert about a database outage is
+ * written while the database is down), the alert is logged at ERROR with its summary, kept in
+ * memory (at most {@value #MAX_UNWRITTEN}, oldest dropped first) and written again after each
+ * evaluation of the monitor, in order, until the storage takes it; a restart loses what was kept.
  *
  * <p>Thread-safe.
  */
@@ -49,9 +55,16 @@ public final class AlertOutbox implements AlertListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(AlertOutbox.class);
 
+  /** The most alerts kept for a retry while the storage fails; older ones are dropped, logged. */
+  static final int MAX_UNWRITTEN = 1000;
+
   private final CheckoutStorage storage;
   private final FulfilmentHooks hooks;
   private final Runnable afterCommit;
+  private final Deque<Unwritten> unwritten = new ArrayDeque<>(); // guarded by itself
+
+  /** An alert whose outbox write failed, kept for the next try. */
+  private record Unwritten(OutboxEvent event, String summary) {}
 
   private AlertOutbox(CheckoutStorage storage, FulfilmentHooks hooks, Runnable afterCommit) {
     this.storage = storage;
@@ -138,26 +151,100 @@ public final class AlertOutbox implements AlertListener {
     enqueue(new OutboxEvent(UUID.randomUUID(), type, aggregateId, payload, at), summary);
   }
 
+  /**
+   * Retries the alerts whose outbox write failed earlier (the storage was down), oldest first, so
+   * an alert that fired during a database outage is delivered once the database is back, not lost.
+   * Called after every evaluation of a monitor this listener belongs to.
+   *
+   * @param status the evaluation's status (not used)
+   */
+  @Override
+  public void evaluated(SloStatus status) {
+    retryUnwritten();
+  }
+
+  /**
+   * How many alerts wait for a retry of their outbox write.
+   *
+   * @return 0 unless the storage failed
+   */
+  public int unwritten() {
+    synchronized (unwritten) {
+      return unwritten.size();
+    }
+  }
+
+  private void retryUnwritten() {
+    while (true) {
+      Unwritten next;
+      synchronized (unwritten) {
+        next = unwritten.peekFirst();
+      }
+      if (next == null || !write(next.event(), next.summary())) {
+        return;
+      }
+      synchronized (unwritten) {
+        unwritten.remove(next);
+      }
+      LOG.info("{} written to the outbox after an earlier failure", next.event().type());
+      wakeDispatcher();
+    }
+  }
+
   private void enqueue(OutboxEvent outboxEvent, String summary) {
-    String type = outboxEvent.type();
-    try {
-      int deliveries =
-          storage.inTransaction(
-              tx -> {
-                tx.outbox().enqueue(outboxEvent);
-                int n = 0;
-                for (PendingDelivery d :
-                    hooks.deliveriesFor(outboxEvent, outboxEvent.createdAt())) {
-                  tx.deliveries().enqueue(d);
-                  n++;
-                }
-                return n;
-              });
-      LOG.info("{} written to the outbox for {} hook deliveries", type, deliveries);
-    } catch (RuntimeException e) {
-      LOG.error("{} {}, but it could not be written to the outbox", type, summary, e);
+    retryUnwritten(); // keeps the order of alerts when the storage is back
+    boolean waiting;
+    synchronized (unwritten) {
+      waiting = !unwritten.isEmpty();
+    }
+    if (waiting || !write(outboxEvent, summary)) {
+      keep(new Unwritten(outboxEvent, summary));
       return;
     }
+    LOG.info("{} written to the outbox", outboxEvent.type());
+    wakeDispatcher();
+  }
+
+  private void keep(Unwritten alert) {
+    synchronized (unwritten) {
+      if (unwritten.size() >= MAX_UNWRITTEN) {
+        Unwritten dropped = unwritten.removeFirst();
+        LOG.error(
+            "dropping the unwritten alert {} {}: {} more wait for the storage",
+            dropped.event().type(),
+            dropped.summary(),
+            MAX_UNWRITTEN);
+      }
+      unwritten.addLast(alert);
+    }
+  }
+
+  /** One try; false (logged) if the storage failed. */
+  private boolean write(OutboxEvent outboxEvent, String summary) {
+    try {
+      storage.inTransaction(
+          tx -> {
+            tx.outbox().enqueue(outboxEvent);
+            List<PendingDelivery> deliveries =
+                hooks.deliveriesFor(outboxEvent, outboxEvent.createdAt());
+            for (PendingDelivery d : deliveries) {
+              tx.deliveries().enqueue(d);
+            }
+            return deliveries.size();
+          });
+      return true;
+    } catch (RuntimeException e) {
+      LOG.error(
+          "{} {}, but it could not be written to the outbox; it is kept and written again after"
+              + " the next evaluation",
+          outboxEvent.type(),
+          summary,
+          e);
+      return false;
+    }
+  }
+
+  private void wakeDispatcher() {
     try {
       afterCommit.run();
     } catch (RuntimeException e) {

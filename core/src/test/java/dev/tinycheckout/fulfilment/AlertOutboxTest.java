@@ -1,16 +1,16 @@
-package dev.tinycheckout.observe;
+package dev.tinycheckout.fulfilment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tinycheckout.StorageException;
-import dev.tinycheckout.fulfilment.Delivery;
-import dev.tinycheckout.fulfilment.DispatchConfig;
-import dev.tinycheckout.fulfilment.FulfilmentDispatcher;
-import dev.tinycheckout.fulfilment.FulfilmentHooks;
-import dev.tinycheckout.fulfilment.OutboxEvent;
 import dev.tinycheckout.memory.InMemoryStorage;
+import dev.tinycheckout.observe.AlertEvent;
+import dev.tinycheckout.observe.AlertListener;
+import dev.tinycheckout.observe.BurnRateRule;
+import dev.tinycheckout.observe.ServiceLevelObjective;
+import dev.tinycheckout.observe.SloMonitor;
 import dev.tinycheckout.store.CheckoutStorage;
 import dev.tinycheckout.store.UnitOfWork;
 import java.time.Duration;
@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -175,7 +176,7 @@ class AlertOutboxTest {
   }
 
   @Test
-  void aStorageThatFailsLosesTheAlertButNeverThrowsAtTheMonitor() {
+  void aStorageThatFailsKeepsTheAlertsAndNeverThrowsAtTheMonitor() {
     AtomicInteger afterCommit = new AtomicInteger();
     AtomicInteger units = new AtomicInteger();
     CheckoutStorage failing =
@@ -199,8 +200,42 @@ class AlertOutboxTest {
     assertThatCode(() -> outbox.fired(event)).doesNotThrowAnyException();
     assertThatCode(() -> outbox.resolved(event)).doesNotThrowAnyException();
 
-    assertThat(units).as("each change tried once, not retried").hasValue(2);
+    // fired: one try; resolved: one retry of fired, then kept behind it, in order.
+    assertThat(units).hasValue(2);
+    assertThat(outbox.unwritten()).isEqualTo(2);
     assertThat(afterCommit).as("nothing committed, nothing to wake").hasValue(0);
+  }
+
+  @Test
+  void anAlertThatFiredWhileTheDatabaseWasDownIsDeliveredOnceItIsBack() throws Exception {
+    AtomicBoolean down = new AtomicBoolean(true);
+    CheckoutStorage flaky =
+        new CheckoutStorage() {
+          @Override
+          public <T> T inTransaction(UnitOfWork<T> work) {
+            if (down.get()) {
+              throw new StorageException("the database is gone", true, null);
+            }
+            return storage.inTransaction(work);
+          }
+        };
+    AlertOutbox outbox =
+        AlertOutbox.builder().storage(flaky).hooks(hooks).afterCommit(dispatcher::wakeUp).build();
+    SloMonitor monitor = monitor(outbox);
+    dispatcher.start();
+
+    record(monitor, 150, false);
+    assertThat(monitor.evaluate().firing()).hasSize(1);
+    monitor.evaluate(); // still down: the retry fails too
+    assertThat(outbox.unwritten()).isEqualTo(1);
+    down.set(false);
+    monitor.evaluate(); // no change of state, but the kept alert is written now
+    awaitDelivered(1);
+
+    assertThat(outbox.unwritten()).isZero();
+    assertThat(pager.deliveries)
+        .singleElement()
+        .satisfies(d -> assertThat(d.event().type()).isEqualTo(AlertOutbox.ALERT_FIRED));
   }
 
   @Test
