@@ -1182,7 +1182,7 @@ public final class CheckoutApi implements ApiHandler {
 
     /**
      * The objectives whose firing alerts {@code GET /health} lists, from each monitor's {@link
-     * SloMonitor#lastStatus() last evaluation}. An alert never makes {@code /health} answer 503:
+     * SloMonitor#openAlerts() last evaluation}. An alert never makes {@code /health} answer 503:
      * health says whether this instance can serve, alerts say how well the shop is doing.
      *
      * @param monitors the monitors

@@ -1,5 +1,6 @@
 package dev.tinycheckout.micrometer;
 
+import dev.tinycheckout.ValidationException;
 import dev.tinycheckout.observe.CheckoutObserver;
 import dev.tinycheckout.observe.CheckoutSignal;
 import dev.tinycheckout.observe.DeliverySignal;
@@ -379,12 +380,12 @@ public final class MicrometerObserver implements CheckoutObserver {
      *
      * @param max from 0 (every reason is {@code other}) to {@value #MAX_PAYMENT_REASONS}
      * @return this builder
-     * @throws IllegalArgumentException if max is out of range
+     * @throws ValidationException if max is out of range
      */
     public Builder maxPaymentReasons(int max) {
       if (max < 0 || max > MAX_PAYMENT_REASONS) {
-        throw new IllegalArgumentException(
-            "maxPaymentReasons must be from 0 to " + MAX_PAYMENT_REASONS + ", but was " + max);
+        throw new ValidationException(
+            "maxPaymentReasons", "must be from 0 to " + MAX_PAYMENT_REASONS + ", but was " + max);
       }
       this.maxPaymentReasons = max;
       return this;

@@ -1,5 +1,6 @@
 package dev.tinycheckout.micrometer;
 
+import dev.tinycheckout.ValidationException;
 import dev.tinycheckout.fulfilment.DeliveryBacklog;
 import dev.tinycheckout.http.cache.ProductCacheStats;
 import dev.tinycheckout.http.cache.ProductReadCache;
@@ -52,7 +53,7 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@value #CACHE_LOAD_FAILURES} ({@code cache_load_failures_total})</td><td>counter</td>
  *       <td>{@code cache=products}</td><td>those reads that failed</td></tr>
  *   <tr><td>{@value #CACHE_EVICTIONS} ({@code cache_evictions_total})</td><td>counter</td><td>{@code
- *       cache=products}</td><td>entries dropped for size</td></tr>
+ *       cache=products}</td><td>entries dropped for size or expiry</td></tr>
  *   <tr><td>{@value #CACHE_SIZE} ({@code cache_size})</td><td>gauge</td><td>{@code
  *       cache=products}</td><td>product entries, approximately</td></tr>
  *   <tr><td rowspan="3">{@link #bindFraudGuard}</td><td>{@value #FRAUD_FLAGS} ({@code
@@ -99,7 +100,7 @@ public final class TinyCheckoutMetrics {
   /** The counter of failed cache loads (the storage threw). */
   public static final String CACHE_LOAD_FAILURES = "cache.load.failures";
 
-  /** The counter of entries dropped for size, as Micrometer's own cache binders name it. */
+  /** The counter of entries dropped for size or expiry, as Micrometer's cache binders name it. */
   public static final String CACHE_EVICTIONS = "cache.evictions";
 
   /** The cache size gauge, as Micrometer's own cache binders name it. */
@@ -142,7 +143,7 @@ public final class TinyCheckoutMetrics {
    *     thread
    * @param clock the clock that times the refresh and the age, normally {@link Clock#systemUTC()}
    * @param refresh the least time between two reads, positive, such as 15 seconds
-   * @throws IllegalArgumentException if refresh is not positive
+   * @throws ValidationException if refresh is not positive
    * @throws NullPointerException if an argument is null
    */
   public static void bindFulfilmentBacklog(
@@ -152,7 +153,7 @@ public final class TinyCheckoutMetrics {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(refresh, "refresh");
     if (refresh.isNegative() || refresh.isZero()) {
-      throw new IllegalArgumentException("refresh must be positive, but was " + refresh);
+      throw new ValidationException("refresh", "must be positive, but was " + refresh);
     }
     BacklogReader reader = new BacklogReader(backlog, clock, refresh);
     Gauge.builder(OUTBOX_PENDING, reader, BacklogReader::pending)
@@ -216,7 +217,7 @@ public final class TinyCheckoutMetrics {
             CACHE_EVICTIONS,
             cache,
             c -> c.stats().evictions(),
-            "Product cache entries dropped for size")
+            "Product cache entries dropped for size or expiry")
         .tags("cache", PRODUCT_CACHE)
         .register(registry);
     Gauge.builder(CACHE_SIZE, cache, ProductReadCache::estimatedSize)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
+import dev.tinycheckout.ValidationException;
 import dev.tinycheckout.observe.CheckoutSignal;
 import dev.tinycheckout.observe.DeliverySignal;
 import dev.tinycheckout.observe.PaymentSignal;
@@ -255,10 +256,10 @@ class MicrometerObserverTest {
     MicrometerObserver.Builder builder = MicrometerObserver.builder(registry);
 
     assertThatThrownBy(() -> builder.maxPaymentReasons(-1))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ValidationException.class)
         .hasMessageContaining("but was -1");
     assertThatThrownBy(() -> builder.maxPaymentReasons(1001))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ValidationException.class)
         .hasMessageContaining("but was 1001");
     assertThatThrownBy(() -> MicrometerObserver.builder(null))
         .isInstanceOf(NullPointerException.class)

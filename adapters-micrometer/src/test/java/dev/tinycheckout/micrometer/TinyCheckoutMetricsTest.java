@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
+import dev.tinycheckout.ValidationException;
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.fulfilment.DeliveryBacklog;
 import dev.tinycheckout.http.cache.ProductCacheConfig;
@@ -176,7 +177,7 @@ class TinyCheckoutMetricsTest {
                     () -> new DeliveryBacklog(0, Optional.empty(), 0),
                     clock,
                     Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ValidationException.class)
         .hasMessageContaining("but was PT0S");
   }
 

@@ -1,6 +1,7 @@
 package dev.tinycheckout.checkout;
 
 import dev.tinycheckout.StorageException;
+import dev.tinycheckout.TinyCheckoutException;
 import dev.tinycheckout.ValidationException;
 import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.catalog.UnknownProductException;
@@ -307,14 +308,8 @@ public final class Checkout {
     };
   }
 
-  /**
-   * The signal of a checkout that threw: a refusal of the client's request, or a failure of ours.
-   *
-   * @param e what the checkout threw
-   * @return the signal
-   */
-  public static CheckoutSignal signalOf(RuntimeException e) {
-    Objects.requireNonNull(e, "e");
+  /** The signal of a checkout that threw: a refusal of the client's request, or a failure. */
+  private static CheckoutSignal signalOf(RuntimeException e) {
     if (e instanceof IdempotencyKeyInUseException) {
       return CheckoutSignal.IN_PROGRESS;
     }
@@ -375,6 +370,8 @@ public final class Checkout {
     String keyHash = keyHash(key);
     MDC.put(MDC_IDEMPOTENCY_KEY, keyHash);
     MDC.put(MDC_ORDER_ID, request.orderId().toString());
+    String outcome = CheckoutSignal.FAILED.label();
+    boolean serverError = true;
     try {
       // Chosen once, outside the retried unit of work: if the withdrawal commits but its
       // acknowledgement is lost, the retry recognises its own answer by this id and reports it as
@@ -386,15 +383,22 @@ public final class Checkout {
         eventsCommitted();
         observer.consentRecorded(1);
       }
+      outcome = result.replayed() ? "replayed" : "withdrawn";
+      return result;
+    } catch (TinyCheckoutException e) {
+      // A refusal of the customer's request (not found, already withdrawn, period over, right
+      // waived, key in use or reused) is named by its problem; a storage failure is ours.
+      serverError = e instanceof StorageException;
+      outcome = serverError ? CheckoutSignal.FAILED.label() : e.problem().replace('-', '_');
+      throw e;
+    } finally {
       logOutcome(
           "withdrawal",
-          result.replayed() ? "replayed" : "withdrawn",
-          false,
+          outcome,
+          serverError,
           System.nanoTime() - start,
           request.orderId().toString(),
           keyHash);
-      return result;
-    } finally {
       MDC.remove(MDC_ORDER_ID);
       MDC.remove(MDC_IDEMPOTENCY_KEY);
     }

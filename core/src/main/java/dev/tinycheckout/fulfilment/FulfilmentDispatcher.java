@@ -115,6 +115,7 @@ public final class FulfilmentDispatcher {
   private volatile boolean gathering; // set by the loop while it waits in awaitRoom()
   private final Set<Attempt> inFlight = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<Outcome> settled = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Report> reports = new ConcurrentLinkedQueue<>();
   private final List<Outcome> unrecorded = new ArrayList<>(); // guarded by pollLock
   private boolean recordApart; // guarded by pollLock; set while the last round has not committed
   private Instant nextPruneAt = Instant.MIN; // guarded by pollLock
@@ -261,6 +262,7 @@ public final class FulfilmentDispatcher {
       state.set(State.STOPPED);
     } finally {
       pollLock.unlock();
+      flushReports();
     }
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow();
@@ -460,6 +462,7 @@ public final class FulfilmentDispatcher {
       return r.claims().size();
     } finally {
       pollLock.unlock();
+      flushReports();
     }
   }
 
@@ -534,12 +537,25 @@ public final class FulfilmentDispatcher {
     report(report);
   }
 
+  /** Keeps a committed round's report until the poll lock is released. */
   private void report(Report report) {
-    for (String line : report.lines()) {
-      LOG.info(line);
+    if (!report.lines().isEmpty() || !report.observed().isEmpty()) {
+      reports.add(report);
     }
-    for (Observed o : report.observed()) {
-      observer.deliveryFinished(o.hook(), o.signal(), o.nanos());
+  }
+
+  /**
+   * Logs and observes the reports of committed rounds. Called after the poll lock is released, so a
+   * slow log appender or observer never holds up the next round.
+   */
+  private void flushReports() {
+    for (Report report; (report = reports.poll()) != null; ) {
+      for (String line : report.lines()) {
+        LOG.info(line);
+      }
+      for (Observed o : report.observed()) {
+        observer.deliveryFinished(o.hook(), o.signal(), o.nanos());
+      }
     }
   }
 

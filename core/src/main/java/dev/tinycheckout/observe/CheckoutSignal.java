@@ -21,8 +21,8 @@ public enum CheckoutSignal {
   /** The key was used before with another request (422). */
   KEY_REUSED,
   /**
-   * The request was invalid: malformed body, unknown product, stale terms, missing key (400, 404 or
-   * 422).
+   * The request was invalid: malformed or too large a body, wrong content type, unknown product,
+   * stale terms, missing key (400, 404, 413, 415 or 422).
    */
   REJECTED,
   /** A fraud rule refused the attempt before it reached the payment provider (429). */

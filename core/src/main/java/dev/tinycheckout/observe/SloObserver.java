@@ -1,5 +1,6 @@
 package dev.tinycheckout.observe;
 
+import dev.tinycheckout.ValidationException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -45,13 +46,13 @@ public final class SloObserver implements CheckoutObserver {
    * @param monitor the monitor of that objective
    * @param threshold the longest good duration, positive
    * @return an observer that records every counted checkout into it
-   * @throws IllegalArgumentException if the threshold is not positive
+   * @throws ValidationException if the threshold is not positive
    */
   public static SloObserver latency(SloMonitor monitor, Duration threshold) {
     Objects.requireNonNull(monitor, "monitor");
     Objects.requireNonNull(threshold, "threshold");
     if (threshold.isNegative() || threshold.isZero()) {
-      throw new IllegalArgumentException("threshold must be positive, but was " + threshold);
+      throw new ValidationException("threshold", "must be positive, but was " + threshold);
     }
     long nanos;
     try {

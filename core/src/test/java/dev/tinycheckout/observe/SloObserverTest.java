@@ -3,6 +3,7 @@ package dev.tinycheckout.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tinycheckout.ValidationException;
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.checkout.Checkout;
 import dev.tinycheckout.checkout.CheckoutOutcome;
@@ -148,11 +149,11 @@ class SloObserverTest {
     SloMonitor monitor = monitor(LATENCY);
 
     assertThatThrownBy(() -> SloObserver.latency(monitor, Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("threshold must be positive, but was PT0S");
+        .isInstanceOf(ValidationException.class)
+        .hasMessage("threshold: must be positive, but was PT0S");
     assertThatThrownBy(() -> SloObserver.latency(monitor, Duration.ofMillis(-5)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("threshold must be positive, but was PT-0.005S");
+        .isInstanceOf(ValidationException.class)
+        .hasMessage("threshold: must be positive, but was PT-0.005S");
     assertThatThrownBy(() -> SloObserver.latency(monitor, null))
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("threshold");

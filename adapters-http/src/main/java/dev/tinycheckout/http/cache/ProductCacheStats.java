@@ -9,7 +9,7 @@ package dev.tinycheckout.http.cache;
  * @param loads reads from the storage: loads after a miss plus refreshes ahead of expiry, not
  *     negative; warming is not counted
  * @param loadFailures those of the loads that failed (the storage threw), not negative
- * @param evictions entries dropped for size (expiry is not counted), not negative
+ * @param evictions entries dropped for size or because they expired, not negative
  */
 public record ProductCacheStats(
     long hits, long misses, long loads, long loadFailures, long evictions) {
@@ -21,7 +21,7 @@ public record ProductCacheStats(
    * @param misses lookups that had to wait for a load
    * @param loads reads from the storage
    * @param loadFailures loads that failed
-   * @param evictions entries dropped for size
+   * @param evictions entries dropped for size or expiry
    * @throws IllegalArgumentException if a counter is negative
    */
   public ProductCacheStats {

@@ -1,5 +1,6 @@
 package dev.tinycheckout.http.fraud;
 
+import dev.tinycheckout.ValidationException;
 import dev.tinycheckout.fulfilment.AlertOutbox;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,13 +79,13 @@ public final class FraudAlertOutbox implements FraudListener {
    * @param digestPeriod the shortest time between two {@value #FRAUD_FLAGGED} events of one rule,
    *     positive
    * @return the listener
-   * @throws IllegalArgumentException if the period is not positive
+   * @throws ValidationException if the period is not positive
    */
   public static FraudAlertOutbox of(AlertOutbox outbox, Duration digestPeriod) {
     Objects.requireNonNull(outbox, "outbox");
     Objects.requireNonNull(digestPeriod, "digestPeriod");
     if (digestPeriod.isNegative() || digestPeriod.isZero()) {
-      throw new IllegalArgumentException("digestPeriod must be positive, but was " + digestPeriod);
+      throw new ValidationException("digestPeriod", "must be positive, but was " + digestPeriod);
     }
     return new FraudAlertOutbox(outbox, digestPeriod);
   }

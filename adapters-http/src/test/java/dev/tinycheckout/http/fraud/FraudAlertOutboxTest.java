@@ -3,6 +3,7 @@ package dev.tinycheckout.http.fraud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tinycheckout.ValidationException;
 import dev.tinycheckout.fulfilment.AlertOutbox;
 import dev.tinycheckout.fulfilment.Delivery;
 import dev.tinycheckout.fulfilment.DeliveryClaim;
@@ -164,7 +165,7 @@ class FraudAlertOutboxTest {
   @Test
   void aDigestPeriodThatIsNotPositiveIsRefusedNamingIt() {
     assertThatThrownBy(() -> FraudAlertOutbox.of(outbox, Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("digestPeriod must be positive, but was PT0S");
+        .isInstanceOf(ValidationException.class)
+        .hasMessage("digestPeriod: must be positive, but was PT0S");
   }
 }
