@@ -1,7 +1,7 @@
 /** tinycheckout Micrometer adapter: the checkout's signals as Micrometer meters. */
 module dev.tinycheckout.micrometer {
   requires transitive dev.tinycheckout.core;
-  requires transitive dev.tinycheckout.http;
+  requires static transitive dev.tinycheckout.http;
   requires transitive micrometer.core;
   requires org.slf4j;
   requires static transitive org.jspecify;

@@ -193,7 +193,7 @@ class TinyCheckoutMetricsTest {
         });
     ProductReadCache cache =
         ProductReadCache.builder().storage(storage).clock(clock).executor(Runnable::run).build();
-    TinyCheckoutMetrics.bindProductCache(registry, cache);
+    HttpMetrics.bindProductCache(registry, cache);
 
     cache.get(Sku.of("apple"));
     cache.get(Sku.of("apple"));
@@ -203,7 +203,7 @@ class TinyCheckoutMetricsTest {
 
     assertThat(
             registry
-                .get(TinyCheckoutMetrics.CACHE_GETS)
+                .get(HttpMetrics.CACHE_GETS)
                 .tag("cache", "products")
                 .tag("result", "hit")
                 .functionCounter()
@@ -211,7 +211,7 @@ class TinyCheckoutMetricsTest {
         .isEqualTo(2.0);
     assertThat(
             registry
-                .get(TinyCheckoutMetrics.CACHE_GETS)
+                .get(HttpMetrics.CACHE_GETS)
                 .tag("cache", "products")
                 .tag("result", "miss")
                 .functionCounter()
@@ -219,24 +219,23 @@ class TinyCheckoutMetricsTest {
         .isEqualTo(2.0);
     assertThat(
             registry
-                .get(TinyCheckoutMetrics.CACHE_LOADS)
+                .get(HttpMetrics.CACHE_LOADS)
                 .tag("cache", "products")
                 .functionCounter()
                 .count())
         .isEqualTo(2.0);
-    assertThat(
-            registry.get(TinyCheckoutMetrics.CACHE_SIZE).tag("cache", "products").gauge().value())
+    assertThat(registry.get(HttpMetrics.CACHE_SIZE).tag("cache", "products").gauge().value())
         .isEqualTo(2.0);
     assertThat(
             registry
-                .get(TinyCheckoutMetrics.CACHE_EVICTIONS)
+                .get(HttpMetrics.CACHE_EVICTIONS)
                 .tag("cache", "products")
                 .functionCounter()
                 .count())
         .isZero();
     assertThat(
             registry
-                .get(TinyCheckoutMetrics.CACHE_LOAD_FAILURES)
+                .get(HttpMetrics.CACHE_LOAD_FAILURES)
                 .tag("cache", "products")
                 .functionCounter()
                 .count())
@@ -260,7 +259,7 @@ class TinyCheckoutMetricsTest {
             .clock(clock)
             .executor(Runnable::run)
             .build();
-    TinyCheckoutMetrics.bindProductCache(registry, cache);
+    HttpMetrics.bindProductCache(registry, cache);
 
     for (int i = 0; i < 50; i++) {
       cache.get(Sku.of("sku-" + i));
@@ -269,7 +268,7 @@ class TinyCheckoutMetricsTest {
 
     double evictions =
         registry
-            .get(TinyCheckoutMetrics.CACHE_EVICTIONS)
+            .get(HttpMetrics.CACHE_EVICTIONS)
             .tag("cache", "products")
             .functionCounter()
             .count();
@@ -287,10 +286,10 @@ class TinyCheckoutMetricsTest {
             .clock(clock)
             .executor(Runnable::run)
             .build();
-    TinyCheckoutMetrics.bindFraudGuard(registry, guard);
+    HttpMetrics.bindFraudGuard(registry, guard);
     assertThat(
             registry
-                .get(TinyCheckoutMetrics.FRAUD_FLAGS)
+                .get(HttpMetrics.FRAUD_FLAGS)
                 .tag("rule", "declines_per_ip")
                 .functionCounter()
                 .count())
@@ -306,28 +305,27 @@ class TinyCheckoutMetricsTest {
 
     assertThat(
             registry
-                .get(TinyCheckoutMetrics.FRAUD_FLAGS)
+                .get(HttpMetrics.FRAUD_FLAGS)
                 .tag("rule", "declines_per_ip")
                 .functionCounter()
                 .count())
         .isEqualTo(1.0);
     assertThat(
             registry
-                .get(TinyCheckoutMetrics.FRAUD_REFUSALS)
+                .get(HttpMetrics.FRAUD_REFUSALS)
                 .tag("rule", "declines_per_ip")
                 .functionCounter()
                 .count())
         .isEqualTo(2.0);
-    assertThat(registry.get(TinyCheckoutMetrics.FRAUD_FLAGS).functionCounters()).hasSize(5);
+    assertThat(registry.get(HttpMetrics.FRAUD_FLAGS).functionCounters()).hasSize(5);
     assertThat(
             registry
-                .get(TinyCheckoutMetrics.FRAUD_FLAGS)
+                .get(HttpMetrics.FRAUD_FLAGS)
                 .tag("rule", "decline_spike")
                 .functionCounter()
                 .count())
         .isZero();
-    assertThat(gauge(TinyCheckoutMetrics.FRAUD_TRACKED_KEYS))
-        .isEqualTo((double) guard.trackedKeys());
+    assertThat(gauge(HttpMetrics.FRAUD_TRACKED_KEYS)).isEqualTo((double) guard.trackedKeys());
     assertThat(guard.trackedKeys()).isPositive();
   }
 

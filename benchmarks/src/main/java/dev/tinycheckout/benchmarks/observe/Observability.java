@@ -2,6 +2,7 @@ package dev.tinycheckout.benchmarks.observe;
 
 import dev.tinycheckout.fulfilment.DeliveryBacklog;
 import dev.tinycheckout.http.CheckoutApi;
+import dev.tinycheckout.micrometer.HttpMetrics;
 import dev.tinycheckout.micrometer.MicrometerObserver;
 import dev.tinycheckout.micrometer.TinyCheckoutMetrics;
 import dev.tinycheckout.observe.CheckoutObserver;
@@ -88,7 +89,7 @@ final class Observability {
 
   /** Binds the gauges of the API's product cache, both monitors and the fulfilment backlog. */
   void bindGauges(CheckoutApi api, Supplier<DeliveryBacklog> backlog) {
-    TinyCheckoutMetrics.bindProductCache(registry, api.productCache());
+    HttpMetrics.bindProductCache(registry, api.productCache());
     TinyCheckoutMetrics.bindSloMonitor(registry, availability);
     TinyCheckoutMetrics.bindSloMonitor(registry, latency);
     TinyCheckoutMetrics.bindFulfilmentBacklog(

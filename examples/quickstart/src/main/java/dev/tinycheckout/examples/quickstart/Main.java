@@ -10,6 +10,7 @@ import dev.tinycheckout.http.CheckoutApi;
 import dev.tinycheckout.http.fraud.FraudAlertOutbox;
 import dev.tinycheckout.http.fraud.FraudGuard;
 import dev.tinycheckout.http.jdk.JdkHttpMount;
+import dev.tinycheckout.micrometer.HttpMetrics;
 import dev.tinycheckout.micrometer.MicrometerObserver;
 import dev.tinycheckout.micrometer.TinyCheckoutMetrics;
 import dev.tinycheckout.observe.BurnRateRule;
@@ -296,8 +297,8 @@ public final class Main {
       api.warmUp();
       TinyCheckoutMetrics.bindFulfilmentBacklog(
           registry, dispatcher::backlog, Clock.systemUTC(), BACKLOG_REFRESH);
-      TinyCheckoutMetrics.bindProductCache(registry, api.productCache());
-      TinyCheckoutMetrics.bindFraudGuard(registry, guard);
+      HttpMetrics.bindProductCache(registry, api.productCache());
+      HttpMetrics.bindFraudGuard(registry, guard);
       monitors.forEach(monitor -> TinyCheckoutMetrics.bindSloMonitor(registry, monitor));
       JdkHttpMount.Running server;
       try {
