@@ -30,6 +30,8 @@ import dev.tinycheckout.payment.TestPaymentGateway;
 import dev.tinycheckout.store.CheckoutStorage;
 import dev.tinycheckout.store.UnitOfWork;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -409,6 +411,37 @@ class CheckoutObserverTest {
   }
 
   // ---- a broken observer -------------------------------------------------------------------
+
+  @Test
+  void anObserverBuiltAgainstAnotherMetricsLibraryVersionNeverFailsACheckout() {
+    List<CheckoutSignal> heard = new ArrayList<>();
+    CheckoutObserver linkageBroken =
+        new CheckoutObserver() {
+          @Override
+          public void checkoutCompleted(CheckoutSignal signal, long durationNanos) {
+            throw new NoSuchMethodError("io.micrometer.core.instrument.Timer.record(J)V");
+          }
+
+          @Override
+          public void paymentCompleted(PaymentSignal signal, String reason, long durationNanos) {
+            throw new AssertionError("an assert in a metrics backend");
+          }
+        };
+    CheckoutObserver recording =
+        new CheckoutObserver() {
+          @Override
+          public void checkoutCompleted(CheckoutSignal signal, long durationNanos) {
+            heard.add(signal);
+          }
+        };
+    Checkout checkout =
+        checkout(new TestPaymentGateway(), CheckoutObserver.of(linkageBroken, recording));
+
+    CheckoutResult paid = checkout.placeOrder(key("k1"), apples(TestPaymentGateway.APPROVE));
+
+    assertThat(paid.outcome()).isEqualTo(CheckoutOutcome.PLACED);
+    assertThat(heard).containsExactly(CheckoutSignal.PAID);
+  }
 
   @Test
   void anObserverThatThrowsFromEveryMethodNeverFailsACheckoutOrAWithdrawal() {
