@@ -72,7 +72,9 @@ class ProductReadCacheTest {
     assertThat(stockOf(cache.get(APPLE))).isEqualTo(3);
 
     assertThat(counting.finds).hasValue(2);
-    assertThat(cache.stats()).isEqualTo(new ProductCacheStats(1, 2, 2));
+    cache.cleanUp();
+    // The entry whose TTL ran out counts as an eviction (Caffeine counts expiry with size).
+    assertThat(cache.stats()).isEqualTo(new ProductCacheStats(1, 2, 2, 0, 1));
   }
 
   @Test
