@@ -468,11 +468,10 @@ public final class ConsentTrailBenchmark {
     Window w =
         window("appends", 1, settings.threads, settings.appendSeconds, threads, append, sampled);
     log.printf(Locale.ROOT, "appends: %,d in %s, %,.0f/s%n", w.completed, w.took, w.perSecond());
-    long leftStaged =
-        BenchDatabase.count(pool, "SELECT BenchDatabase.count(*) FROM tc_consent_staged");
+    long leftStaged = BenchDatabase.count(pool, "SELECT count(*) FROM tc_consent_staged");
     log.printf(Locale.ROOT, "staged, not yet chained, at the end of the window: %,d%n", leftStaged);
     audit.chainPending();
-    long stored = BenchDatabase.count(pool, "SELECT BenchDatabase.count(*) FROM tc_consent_entry");
+    long stored = BenchDatabase.count(pool, "SELECT count(*) FROM tc_consent_entry");
     long start = System.nanoTime();
     ConsentVerification first = audit.verify();
     Duration firstTook = Duration.ofNanos(System.nanoTime() - start);
@@ -561,9 +560,8 @@ public final class ConsentTrailBenchmark {
         withoutWindows,
         placedWith.get(),
         placedWithout.get(),
-        BenchDatabase.count(
-            pool, "SELECT BenchDatabase.count(*) FROM tc_order WHERE status = 'PAID'"),
-        BenchDatabase.count(pool, "SELECT BenchDatabase.count(*) FROM tc_consent_entry"),
+        BenchDatabase.count(pool, "SELECT count(*) FROM tc_order WHERE status = 'PAID'"),
+        BenchDatabase.count(pool, "SELECT count(*) FROM tc_consent_entry"),
         verification);
   }
 
@@ -743,9 +741,9 @@ public final class ConsentTrailBenchmark {
   static final class WaitSampler {
     static final int PERIOD_MILLIS = 20;
     private static final String SAMPLE =
-        "SELECT BenchDatabase.count(*) FILTER (WHERE state = 'active'),"
-            + " BenchDatabase.count(*) FILTER (WHERE wait_event_type = 'Lock'),"
-            + " BenchDatabase.count(*) FILTER (WHERE wait_event IN ('WALWrite', 'WALSync'))"
+        "SELECT count(*) FILTER (WHERE state = 'active'),"
+            + " count(*) FILTER (WHERE wait_event_type = 'Lock'),"
+            + " count(*) FILTER (WHERE wait_event IN ('WALWrite', 'WALSync'))"
             + " FROM pg_stat_activity WHERE datname = current_database()"
             + " AND pid <> pg_backend_pid()";
 

@@ -409,7 +409,7 @@ public final class OutboxDrainBenchmark {
         pool,
         hook.handled,
         settings.deliveries,
-        "SELECT BenchDatabase.count(*) FROM tc_delivery WHERE status <> 'done'");
+        "SELECT count(*) FROM tc_delivery WHERE status <> 'done'");
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     dispatcher.stop(Duration.ofSeconds(5));
     workers.shutdownNow();
@@ -426,8 +426,7 @@ public final class OutboxDrainBenchmark {
   }
 
   private static long countDone(DataSource pool) {
-    return BenchDatabase.count(
-        pool, "SELECT BenchDatabase.count(*) FROM tc_delivery WHERE status = 'done'");
+    return BenchDatabase.count(pool, "SELECT count(*) FROM tc_delivery WHERE status = 'done'");
   }
 
   // ---- the peer ------------------------------------------------------------------------------
@@ -459,8 +458,7 @@ public final class OutboxDrainBenchmark {
             .build();
     long start = System.nanoTime();
     scheduler.start();
-    awaitDrained(
-        pool, handled, settings.deliveries, "SELECT BenchDatabase.count(*) FROM scheduled_tasks");
+    awaitDrained(pool, handled, settings.deliveries, "SELECT count(*) FROM scheduled_tasks");
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     scheduler.stop();
     return new Drain("peer", round, handled.get(), took);

@@ -612,13 +612,12 @@ public final class ObservabilityCostBenchmark {
     String lastScrape = observability.scrape();
     long ordersInStorage =
         database.isPresent()
-            ? BenchDatabase.count(database.get(), "SELECT BenchDatabase.count(*) FROM tc_order")
+            ? BenchDatabase.count(database.get(), "SELECT count(*) FROM tc_order")
             : on.unitsSold + off.unitsSold;
     long unpaidOrders =
         database.isPresent()
             ? BenchDatabase.count(
-                database.get(),
-                "SELECT BenchDatabase.count(*) FROM tc_order WHERE status <> 'PAID'")
+                database.get(), "SELECT count(*) FROM tc_order WHERE status <> 'PAID'")
             : 0;
     return new ScenarioResult(
         kind,
