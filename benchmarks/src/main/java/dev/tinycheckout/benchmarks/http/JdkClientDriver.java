@@ -1,5 +1,6 @@
 package dev.tinycheckout.benchmarks.http;
 
+import dev.tinycheckout.benchmarks.Latencies;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

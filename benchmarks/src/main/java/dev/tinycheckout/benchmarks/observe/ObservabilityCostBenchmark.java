@@ -2,6 +2,7 @@ package dev.tinycheckout.benchmarks.observe;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tinycheckout.benchmarks.BenchDatabase;
+import dev.tinycheckout.benchmarks.Latencies;
 import dev.tinycheckout.catalog.Product;
 import dev.tinycheckout.catalog.Sku;
 import dev.tinycheckout.fulfilment.DeliveryBacklog;

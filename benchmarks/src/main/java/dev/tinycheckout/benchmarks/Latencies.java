@@ -1,18 +1,27 @@
-package dev.tinycheckout.benchmarks.observe;
+package dev.tinycheckout.benchmarks;
 
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The latencies of one thread's checkouts in one window, in nanoseconds, kept whole and sorted at
+ * The latencies of one thread's requests in one window, in nanoseconds, kept whole and sorted at
  * the end: a few million longs at most, so exact percentiles cost no extra dependency (HdrHistogram
  * is not on the classpath). Not thread-safe: one per driving thread, merged after the window.
+ * Shared by the HTTP load and the observability benchmarks.
  */
-final class Latencies {
-  private long[] samples = new long[1 << 12];
+public final class Latencies {
+  private long[] samples = new long[1 << 14];
   private int size;
 
-  void record(long nanos) {
+  /** An empty recorder. */
+  public Latencies() {}
+
+  /**
+   * Records one latency.
+   *
+   * @param nanos the latency
+   */
+  public void record(long nanos) {
     if (size == samples.length) {
       samples = Arrays.copyOf(samples, size * 2);
     }
@@ -25,7 +34,7 @@ final class Latencies {
    * @param parts the recorders
    * @return the sorted samples
    */
-  static long[] sorted(List<Latencies> parts) {
+  public static long[] sorted(Iterable<Latencies> parts) {
     long total = 0;
     for (Latencies part : parts) {
       total += part.size;
@@ -46,7 +55,7 @@ final class Latencies {
    * @param parts sorted arrays
    * @return all their samples, sorted
    */
-  static long[] merged(List<long[]> parts) {
+  public static long[] merged(List<long[]> parts) {
     long total = 0;
     for (long[] part : parts) {
       total += part.length;
@@ -68,7 +77,7 @@ final class Latencies {
    * @param percent the percentile, 0 to 100
    * @return the sample at that rank, or 0 when there is none
    */
-  static long percentile(long[] sorted, double percent) {
+  public static long percentile(long[] sorted, double percent) {
     if (sorted.length == 0) {
       return 0;
     }
