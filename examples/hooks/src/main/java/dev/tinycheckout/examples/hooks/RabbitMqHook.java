@@ -244,6 +244,9 @@ public final class RabbitMqHook implements FulfilmentHook, AutoCloseable {
         throw e;
       }
       throw failure(delivery, routingKey, ioReason(e), e);
+    } catch (RuntimeException e) {
+      reusable = false;
+      throw corrupted(pooled.channel.getConnection(), delivery, routingKey, e);
     } finally {
       giveBack(pooled, reusable);
     }
@@ -280,6 +283,8 @@ public final class RabbitMqHook implements FulfilmentHook, AutoCloseable {
       throw failure(delivery, routingKey, "the connection is down, recovering", null);
     } catch (IOException e) {
       throw failure(delivery, routingKey, ioReason(e), e);
+    } catch (RuntimeException e) {
+      throw corrupted(open, delivery, routingKey, e);
     }
     if (channel == null) {
       throw failure(delivery, routingKey, "the connection has no free channel", null);
@@ -293,6 +298,8 @@ public final class RabbitMqHook implements FulfilmentHook, AutoCloseable {
     } catch (IOException e) {
       closeQuietly(channel);
       throw failure(delivery, routingKey, ioReason(e), e);
+    } catch (RuntimeException e) {
+      throw corrupted(open, delivery, routingKey, e);
     }
     channel.addReturnListener(
         returned -> {
@@ -327,6 +334,36 @@ public final class RabbitMqHook implements FulfilmentHook, AutoCloseable {
       LOG.debug("rabbitmq {} connected to {}", name, where);
       return open;
     }
+  }
+
+  /**
+   * The client library failed in a way it has no exception for, such as a reply it matched to the
+   * wrong request after frames stalled on the network: the connection can no longer be trusted.
+   * Drops it (with its channels) so the next attempt connects afresh, and returns the failure.
+   */
+  private IOException corrupted(
+      Connection open, Delivery delivery, String routingKey, RuntimeException e) {
+    synchronized (lock) {
+      if (connection == open) {
+        connection = null;
+      }
+    }
+    for (PooledChannel pooled; (pooled = idle.pollFirst()) != null; ) {
+      closeQuietly(pooled.channel);
+    }
+    try {
+      open.abort((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+    } catch (RuntimeException ignored) {
+      // Aborting is best effort; the connection is dropped either way.
+    }
+    LOG.warn("rabbitmq {}: the client lost track of its connection; reconnecting", name, e);
+    return failure(
+        delivery,
+        routingKey,
+        "the client lost track of the connection ("
+            + e.getClass().getSimpleName()
+            + "); the next attempt reconnects",
+        null);
   }
 
   private void giveBack(PooledChannel pooled, boolean reusable) {
