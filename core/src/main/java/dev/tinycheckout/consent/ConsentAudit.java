@@ -310,6 +310,32 @@ public final class ConsentAudit {
     }
   }
 
+  /**
+   * Waits until no chaining pass that {@link #chainSoon()} started is running or due, for a clean
+   * shutdown: call it after the last checkout returned and before the storage closes, so a pass
+   * does not run against a closed storage. Entries a pass could not chain stay staged and are
+   * chained at the next start by any read or pass.
+   *
+   * @param timeout the longest wait, not negative
+   * @return true if no pass is running or due; false if one still is when the timeout ran out
+   * @throws InterruptedException if the thread is interrupted while waiting
+   * @throws ValidationException if the timeout is negative
+   */
+  public boolean awaitChaining(Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new ValidationException("timeout", "must not be negative, but was " + timeout);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (chainState.get() != CHAIN_IDLE) {
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return true;
+  }
+
   private void chainPasses() {
     do {
       chainState.set(CHAIN_RUNNING);

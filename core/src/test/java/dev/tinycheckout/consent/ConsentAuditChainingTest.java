@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tinycheckout.StorageException;
+import dev.tinycheckout.ValidationException;
 import dev.tinycheckout.memory.InMemoryStorage;
 import dev.tinycheckout.order.Email;
 import dev.tinycheckout.order.OrderId;
@@ -11,6 +12,7 @@ import dev.tinycheckout.store.CheckoutStorage;
 import dev.tinycheckout.store.StorageTransaction;
 import dev.tinycheckout.store.UnitOfWork;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
@@ -74,6 +76,24 @@ class ConsentAuditChainingTest {
 
     assertThat(chainedOf(Trails.orderId(1))).hasSize(1);
     assertThat(audit.verify().valid()).isTrue();
+  }
+
+  @Test
+  void awaitingChainingWaitsForTheDuePassAndReportsWhenItIsDone() throws Exception {
+    record(storage, 1);
+    audit.chainSoon();
+
+    assertThat(audit.awaitChaining(Duration.ofMillis(50))).as("a pass is due").isFalse();
+    Thread runner = new Thread(this::runSubmitted);
+    runner.start();
+    assertThat(audit.awaitChaining(Duration.ofSeconds(30))).isTrue();
+    runner.join();
+
+    assertThat(chainedOf(Trails.orderId(1))).hasSize(1);
+    assertThat(audit.awaitChaining(Duration.ZERO)).as("idle: no wait").isTrue();
+    assertThatThrownBy(() -> audit.awaitChaining(Duration.ofSeconds(-1)))
+        .isInstanceOf(ValidationException.class)
+        .hasMessage("timeout: must not be negative, but was PT-1S");
   }
 
   @Test

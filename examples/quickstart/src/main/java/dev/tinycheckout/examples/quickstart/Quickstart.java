@@ -1,5 +1,6 @@
 package dev.tinycheckout.examples.quickstart;
 
+import dev.tinycheckout.consent.ConsentAudit;
 import dev.tinycheckout.fulfilment.FulfilmentDispatcher;
 import dev.tinycheckout.http.CheckoutApi;
 import dev.tinycheckout.http.jdk.JdkHttpMount;
@@ -150,11 +151,24 @@ final class Quickstart implements AutoCloseable {
       // After the server: the last requests' deliveries are committed; what cannot finish within
       // the grace is released and goes out at the next start.
       dispatcher.stop(grace);
+      // Last: the consent chaining pass the last checkouts asked for runs before the pool closes.
+      awaitChaining(api.checkout().consentAudit());
     } finally {
       observed.registry().close();
       database.close();
     }
     LOG.info("stopped");
+  }
+
+  private static void awaitChaining(ConsentAudit audit) {
+    try {
+      if (!audit.awaitChaining(Duration.ofSeconds(5))) {
+        LOG.warn(
+            "a consent chaining pass is still running; its entries stay staged until the next start");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void stopEvaluating(ScheduledExecutorService evaluator) {
