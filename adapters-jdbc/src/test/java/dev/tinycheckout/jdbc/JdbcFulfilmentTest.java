@@ -284,11 +284,19 @@ class JdbcFulfilmentTest {
     Map<UUID, Set<String>> by = new ConcurrentHashMap<>();
     List<Hook> hooks = new ArrayList<>();
     List<FulfilmentDispatcher> both = new ArrayList<>();
+    // Each dispatcher's first run waits (at most 4 s) until the other has started one too, so
+    // both compete for the backlog however slowly one of them starts on a loaded machine.
+    CountDownLatch bothRunning = new CountDownLatch(2);
+    Set<String> started = ConcurrentHashMap.newKeySet();
     for (String owner : List.of("one", "two")) {
       Hook hook =
           new Hook(
               "email",
               d -> {
+                if (started.add(owner)) {
+                  bothRunning.countDown();
+                  bothRunning.await(4, TimeUnit.SECONDS); // within the hook timeout of 5 s
+                }
                 if (!running.add(d.deliveryId())) {
                   overlaps.add(d.deliveryId());
                 }
