@@ -2,9 +2,7 @@ package dev.tinycheckout.examples.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -15,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -55,38 +54,10 @@ class QuickstartLogPrivacyTest {
   }
 
   private Process launch(String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Main.class.getName());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-    builder.redirectErrorStream(true);
-    for (Settings.Option option : Settings.Option.values()) {
-      builder.environment().remove(option.env);
-    }
-    builder.environment().remove(Settings.CONSENT_SECRET_ENV);
-    Process process = builder.start();
-    processes.add(process);
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                  lines.add(line);
-                }
-              } catch (IOException e) {
-                // the process is gone
-              }
-            },
-            "quickstart-log");
-    reader.setDaemon(true);
-    reader.start();
-    readers.add(reader);
-    return process;
+    QuickstartLauncher.Launched launched = QuickstartLauncher.launch(dir, Map.of(), lines, args);
+    processes.add(launched.process());
+    readers.add(launched.reader());
+    return launched.process();
   }
 
   private URI awaitReady(Process process) throws InterruptedException {

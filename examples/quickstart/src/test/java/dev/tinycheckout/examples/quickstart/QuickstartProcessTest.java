@@ -2,14 +2,11 @@ package dev.tinycheckout.examples.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -86,39 +83,10 @@ class QuickstartProcessTest {
   }
 
   private Run launch(Map<String, String> env, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Main.class.getName());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-    builder.redirectErrorStream(true);
-    for (Settings.Option option : Settings.Option.values()) {
-      builder.environment().remove(option.env);
-    }
-    builder.environment().remove(Settings.CONSENT_SECRET_ENV);
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    processes.add(process);
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                  lines.add(line);
-                }
-              } catch (IOException e) {
-                // the process is gone
-              }
-            },
-            "quickstart-output");
-    reader.setDaemon(true);
-    reader.start();
-    return new Run(process, reader, lines, new ArrayList<>());
+    QuickstartLauncher.Launched launched = QuickstartLauncher.launch(dir, env, lines, args);
+    processes.add(launched.process());
+    return new Run(launched.process(), launched.reader(), lines, new ArrayList<>());
   }
 
   @Test
